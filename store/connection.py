@@ -1,0 +1,87 @@
+"""Opening the database: migrations, the lock held by another process, and locking down.
+
+DuckDB lets one process hold a database file for writing; any other process cannot open it at
+all (SECURITY.md trap 7). ``open_db`` turns that into ``DatabaseBusy`` with a plain message so
+command-line tools can say so instead of printing a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process (usually the running dashboard) holds the database file."""
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        number = int(re.match(r"(\d+)_", path.name).group(1))  # type: ignore[union-attr]
+        found.append((number, path.stem, path.read_text(encoding="utf-8")))
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply, in order and each in its own transaction, the migrations not yet applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migration "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migration").fetchall()}
+    applied = []
+    for number, name, sql in _migrations():
+        if number in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_migration VALUES (?, ?, ?)", [number, name, datetime.now()]
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(number)
+    return applied
+
+
+def open_db(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if need be) and migrate the database at ``path``."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseBusy(
+                f"The database {path} is in use by another program (most likely the running "
+                "dashboard). Stop the dashboard, or upload through its 'Upload returns' page, "
+                "then try again."
+            ) from exc
+        raise
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def lock_down(con: duckdb.DuckDBPyConnection) -> None:
+    """After start-up the web app's connection may not touch files or load extensions."""
+    con.execute("SET enable_external_access = false")
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    con.execute("SET lock_configuration = true")
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The latest upload id: caches and exports are keyed on it (SECURITY.md traps 1 and 2)."""
+    row = con.execute("SELECT coalesce(max(id), 0) FROM upload").fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,42 @@
+"""Configuration, read once from the environment into one object.
+
+Nothing else in the project reads ``os.environ``: ask ``settings()`` instead.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+DEMO_DIR = DATA_DIR / "demo"
+
+MARKING = "OFFICIAL-SENSITIVE"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    # Raw uploaded bytes live beside the database, never under a served folder.
+    archive_dir: Path
+    marking: str = MARKING
+    # Largest upload accepted, in bytes; Streamlit's own limit is set to the same in config.toml.
+    max_upload_bytes: int = 25 * 1024 * 1024
+    # Memory ceiling (bytes of address space) and time limit for the child process that parses a file.
+    parse_memory_limit: int = 1536 * 1024 * 1024
+    parse_timeout_s: float = 120.0
+
+
+def settings_for(db_path: str | Path) -> Settings:
+    path = Path(db_path).resolve()
+    return Settings(db_path=path, archive_dir=path.parent / f"{path.stem}_uploads")
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The settings of this process: ``NVCRP_DB`` names the database, else ``data/nvcrp.duckdb``."""
+    return settings_for(os.environ.get("NVCRP_DB") or DATA_DIR / "nvcrp.duckdb")
