@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+DB ?= data/nvcrp.duckdb
+
+.PHONY: run test bench demo lint system clean-db
+
+# Runtime and test dependencies, reinstalled only when a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Debian's Chromium renders chart images (kaleido) and drives browser tests (Playwright);
+# poppler's pdftotext reads exported PDFs in tests. Installed only when missing and we are root.
+system:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else \
+	    echo "Please install Debian's chromium and poppler-utils (sudo apt-get install chromium poppler-utils)"; exit 1; \
+	  fi; \
+	fi
+
+# Builds the illustrative demo database through the real loaders, the first time only.
+$(DB): | $(VENV)/.installed
+	NVCRP_DB=$(DB) $(PY) -m loaders demo --db $(DB)
+
+demo: $(VENV)/.installed
+	rm -f $(DB) $(DB).wal
+	NVCRP_DB=$(DB) $(PY) -m loaders demo --db $(DB)
+
+run: $(VENV)/.installed $(DB)
+	NVCRP_DB=$(DB) $(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
+
+test: $(VENV)/.installed system
+	$(PY) -m pytest
+
+bench: $(VENV)/.installed system
+	$(PY) -m benchmarks
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
