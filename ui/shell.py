@@ -1,0 +1,124 @@
+"""``page_setup()``: the first call of every page.
+
+It sets the page up, opens the cached connection, draws the protective-marking banner, the
+menu and the sidebar filters (bound to the URL so a lead can share a link), and hands the page
+a ``PageContext`` holding everything it needs to ask the metrics layer for figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import streamlit as st
+
+from metrics import query
+from metrics.query import Filters
+from store.connection import data_version
+from store.settings import settings
+from ui import cache
+from ui.connection import cursor
+
+# (file, label, icon) — the menu, in order. Every file here calls page_setup first.
+PAGES = (
+    ("dashboard.py", "Home", ":material/home:"),
+    ("pages/1_Operation.py", "Operation", ":material/local_police:"),
+    ("pages/2_Forces.py", "Forces", ":material/map:"),
+    ("pages/3_Pillars_and_funding.py", "Pillars and funding", ":material/account_balance:"),
+    ("pages/4_Returns_tracker.py", "Returns tracker", ":material/fact_check:"),
+    ("pages/5_Upload_returns.py", "Upload returns", ":material/upload_file:"),
+)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    con: duckdb.DuckDBPyConnection
+    filters: Filters
+    version: int                      # the data version: latest upload id
+    illustrative: bool                # the database holds demo data
+    operation_name: str | None
+
+    def q(self, fn, *args):  # type: ignore[no-untyped-def]
+        """A cached metric query: ``ctx.q(query.by_force, ctx.filters, "arrests")``."""
+        return cache.cached(fn, self.con, self.version, *args)
+
+
+def page_setup(title: str, *, filters: bool = True) -> PageContext:
+    st.set_page_config(page_title=f"{title} · NVCRP operation results", layout="wide",
+                       page_icon=":material/directions_car:")
+    con = cursor()
+    version = data_version(con)
+    _marking_banner()
+    _menu()
+    ops = cache.cached(query.operations, con, version)
+    illustrative = bool(cache.cached(query.is_illustrative, con, version))
+    chosen = _sidebar_filters(ops, con, version) if filters else Filters(operation=None,
+                                                                         as_at=date.today())
+    if illustrative:
+        st.warning("Illustrative demo data: these figures are invented for demonstration and "
+                   "are not real operational results.", icon=":material/science:")
+    name = None
+    if chosen.operation is not None and not ops.empty:
+        match = ops.loc[ops["code"] == chosen.operation, "name"]
+        name = str(match.iloc[0]) if len(match) else None
+    return PageContext(con=con, filters=chosen, version=version, illustrative=illustrative,
+                       operation_name=name)
+
+
+def _marking_banner() -> None:
+    marking = settings().marking
+    # Our own constant, not user input, so HTML here cannot carry anything from a file.
+    st.html(
+        f'<div role="note" aria-label="Protective marking" style="background:#0b0c0c;'
+        f'color:#fff;font-weight:700;text-align:center;padding:4px 0;letter-spacing:.08em;">'
+        f"{marking}</div>"
+    )
+
+
+def _menu() -> None:
+    with st.sidebar:
+        st.markdown("**NVCRP operation results**")
+        for path, label, icon in PAGES:
+            st.page_link(path, label=label, icon=icon)
+        st.divider()
+
+
+def _sidebar_filters(ops, con, version) -> Filters:  # type: ignore[no-untyped-def]
+    codes = list(ops["code"]) if not ops.empty else []
+    names = dict(zip(ops["code"], ops["name"], strict=False)) if codes else {}
+    default = _default_operation(ops)
+    with st.sidebar:
+        st.markdown("**Filters**")
+        op = st.selectbox("Operation", codes, index=codes.index(default) if default in codes
+                          else None, format_func=lambda c: names.get(c, c), key="op",
+                          bind="query-params", placeholder="No operations loaded")
+        as_at = st.date_input("Figures as at", value="today", format="DD/MM/YYYY", key="as_at",
+                              bind="query-params",
+                              help="Each return counts at its latest version stated as at this "
+                                   "date or earlier.")
+        regions = cache.cached(query.regions, con, version)
+        region_names = dict(zip(regions["code"], regions["name"], strict=False))
+        chosen_regions = st.multiselect("Regions", list(region_names),
+                                        format_func=lambda c: region_names.get(c, c),
+                                        key="region", bind="query-params",
+                                        placeholder="All regions")
+        forces = cache.cached(query.forces, con, version)
+        if chosen_regions:
+            forces = forces[forces["region"].isin(chosen_regions)]
+        force_names = dict(zip(forces["code"], forces["short_name"], strict=False))
+        chosen_forces = st.multiselect("Forces", list(force_names),
+                                       format_func=lambda c: force_names.get(c, c),
+                                       key="force", bind="query-params",
+                                       placeholder="All forces")
+    return Filters(operation=op, as_at=as_at if isinstance(as_at, date) else date.today(),
+                   regions=tuple(chosen_regions), forces=tuple(chosen_forces))
+
+
+def _default_operation(ops) -> str | None:  # type: ignore[no-untyped-def]
+    """The most recent national week of action, else the most recent operation."""
+    if ops.empty:
+        return None
+    weeks = ops[ops["kind"] == "week-of-action"]
+    pool = weeks if not weeks.empty else ops
+    return str(pool.sort_values("start_date").iloc[-1]["code"])
