@@ -1,0 +1,1 @@
+"""Plotly figure builders: plain functions of data, tested directly (AppTest cannot see charts)."""
