@@ -84,6 +84,13 @@ class ForceMatcher:
                 names.append(name)
         return names[:n]
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ForceMatcher):
+            return NotImplemented
+        return (self.names, self.by_ons, self.by_key) == (other.names, other.by_ons, other.by_key)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable lookups: not hashable
+
     def name(self, code: str) -> str:
         """The official name of a force code."""
         return self.names[code]
