@@ -1,0 +1,172 @@
+"""Command line: ``python -m loaders ingest | template | demo | issues-workbook``.
+
+Exit codes: 0 every file accepted or already loaded; 1 a file was rejected or not saved;
+2 wrong arguments (argparse); 3 the database is held by another program (usually the dashboard).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from loaders.ingest import IngestResult
+from loaders.layouts import RETURN_KINDS
+from store.connection import DatabaseBusy, open_db
+from store.settings import Settings, settings, settings_for
+
+EXIT_BUSY = 3
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except DatabaseBusy as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BUSY
+    except LookupError as exc:
+        print(str(exc.args[0] if exc.args else exc), file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m loaders",
+                                     description="Load, check and template operation returns.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="check and load return files")
+    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    _db_option(ingest)
+    ingest.add_argument("--user", default=None, help="name recorded as the uploader")
+    ingest.add_argument("--json", action="store_true", help="print one JSON array of results")
+    ingest.set_defaults(run=_ingest)
+
+    template = sub.add_parser("template", help="write a blank return template")
+    template.add_argument("kind", choices=RETURN_KINDS)
+    template.add_argument("--force", metavar="SLUG", help="force code, e.g. south-yorkshire")
+    template.add_argument("--operation", metavar="CODE", help="operation code, e.g. OA2025")
+    template.add_argument("--out", type=Path, required=True, metavar="FILE")
+    _db_option(template)
+    template.set_defaults(run=_template)
+
+    demo = sub.add_parser("demo", help="build the demonstration database")
+    _db_option(demo)
+    demo.set_defaults(run=_demo)
+
+    issues = sub.add_parser("issues-workbook", help="copy of an upload with its problems marked")
+    issues.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
+    issues.add_argument("--out", type=Path, required=True, metavar="FILE")
+    _db_option(issues)
+    issues.set_defaults(run=_issues_workbook)
+    return parser
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, default=None, metavar="PATH",
+                        help="database file (default: NVCRP_DB or data/nvcrp.duckdb)")
+
+
+def _settings(db: Path | None) -> Settings:
+    return settings_for(db) if db else settings()
+
+
+def open_store(config: Settings) -> duckdb.DuckDBPyConnection:
+    """Open and migrate the database, load reference data, and fail any interrupted upload."""
+    from store.reference import load_reference
+    from store.submissions import recover_interrupted
+
+    con = open_db(config.db_path)
+    load_reference(con)
+    recover_interrupted(con)
+    return con
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from loaders.ingest import ingest_file
+    from loaders.reference import Reference
+
+    config = _settings(args.db)
+    missing = [str(f) for f in args.files if not f.is_file()]
+    if missing:
+        print(f"No such file: {', '.join(missing)}. Check the path and try again.", file=sys.stderr)
+        return 2
+    con = open_store(config)
+    try:
+        ref = Reference.from_db(con)
+        user = args.user or _login()
+        results = [ingest_file(con, f, user=user, settings=config, ref=ref) for f in args.files]
+    finally:
+        con.close()
+    if args.json:
+        print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            print(_summary(result))
+    return 0 if all(r.outcome in ("accepted", "duplicate") for r in results) else 1
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "command line"
+
+
+def _summary(result: IngestResult) -> str:
+    """A readable block per file: outcome, message, then each issue with where it is."""
+    lines = [f"{result.file}: {result.outcome.upper()}", f"  {result.message}"]
+    for change in result.changed[:50]:
+        where = " ".join(str(x) for x in (change["measure"], change["day"], change["port"]) if x)
+        lines.append(f"  changed {where}: {change['old']} → {change['new']}")
+    for issue in result.issues:
+        place = issue.location or "whole file"
+        value = f" [value: {issue.value}]" if issue.value else ""
+        lines.append(f"  {issue.severity.upper()} {issue.code} at {place}{value}: {issue.message}")
+    return "\n".join(lines)
+
+
+def _template(args: argparse.Namespace) -> int:
+    from loaders.reference import Reference
+    from loaders.template import write_template
+
+    con = open_store(_settings(args.db))
+    try:
+        ref = Reference.from_db(con)
+    finally:
+        con.close()
+    path = write_template(args.out, args.kind, ref, operation=args.operation,
+                          submitter=args.force)
+    print(f"Wrote {args.kind} template to {path}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from loaders.demo import build_demo
+
+    config = _settings(args.db)
+    build_demo(config.db_path)
+    print(f"Demonstration data written to {config.db_path}")
+    return 0
+
+
+def _issues_workbook(args: argparse.Namespace) -> int:
+    from loaders.issues_workbook import write_issues_workbook
+
+    config = _settings(args.db)
+    con = open_store(config)
+    try:
+        path = write_issues_workbook(con, args.upload_id, args.out, config)
+    finally:
+        con.close()
+    print(f"Wrote the issues workbook for upload {args.upload_id} to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

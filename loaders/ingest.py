@@ -1,0 +1,358 @@
+"""From a file on disk to an accepted, versioned submission, or a rejected upload with its issues.
+
+bytes → sha256 → duplicate? → archive → upload row 'in_progress' (committed) → guards →
+read and parse in a memory- and time-limited child → store-level checks → either
+'rejected' with its issues and nothing in any data table, or ONE transaction that writes the
+submission, its figures and detail rows and marks the upload accepted. Every ingest writes one
+audit row. An upload left 'in_progress' by a killed process is marked failed at start-up
+(``store.submissions.recover_interrupted``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from loaders.changes import changed_figures, changes_summary
+from loaders.issues import Issue, error, has_errors
+from loaders.layouts import LAYOUTS
+from loaders.records import ParsedReturn
+from store import submissions as subs
+from store.archive import archive_bytes, display_name, sha256_of
+from store.audit import audit
+from store.connection import data_version
+from store.settings import Settings
+
+CONFLICT = ("another upload of this return was saved at the same moment; nothing from this "
+            "file was saved. Upload it again.")
+
+
+@dataclass
+class IngestResult:
+    """What happened to one file. outcome: accepted | duplicate | rejected | failed, or, when
+    nothing was meant to be written, checked (a dry run that passed) | needs_confirmation."""
+
+    file: str
+    sha256: str
+    outcome: str
+    upload_id: int | None = None
+    return_key: str | None = None
+    version: int | None = None
+    values: int = 0
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    message: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The command line's JSON object for this file."""
+        return {
+            "file": self.file, "sha256": self.sha256, "outcome": self.outcome,
+            "upload_id": self.upload_id, "return_key": self.return_key, "version": self.version,
+            "values": self.values, "changed": self.changed, "message": self.message,
+            "issues": [{"code": i.code, "severity": i.severity, "sheet": i.sheet, "row": i.row,
+                        "column": i.column, "header": i.header, "value": i.value,
+                        "message": i.message} for i in self.issues],
+        }
+
+
+class _Conflict(RuntimeError):
+    """The same return key and version were committed by another upload in the meantime."""
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection, path: Path, *, user: str, settings: Settings,
+    ref: Any | None = None, confirm_replace: bool = True, dry_run: bool = False,
+) -> IngestResult:
+    """Check the file at ``path`` and, unless ``dry_run``, record it (see the module docstring).
+
+    ``dry_run`` runs every check and computes ``changed`` against the current version without
+    writing anything. ``confirm_replace=False`` behaves the same when the file would replace an
+    earlier version (outcome 'needs_confirmation'); a first version is saved straight away.
+    """
+    path = Path(path)
+    return ingest_bytes(con, path.read_bytes(), path.name, user=user, settings=settings, ref=ref,
+                        confirm_replace=confirm_replace, dry_run=dry_run)
+
+
+def ingest_bytes(
+    con: duckdb.DuckDBPyConnection, data: bytes, name: str, *, user: str, settings: Settings,
+    ref: Any | None = None, confirm_replace: bool = True, dry_run: bool = False,
+) -> IngestResult:
+    """As ``ingest_file`` for bytes already in memory (the upload page's file)."""
+    shown = display_name(name)
+    result = IngestResult(file=shown, sha256=sha256_of(data), outcome="")
+    earlier = subs.accepted_upload_for(con, result.sha256)
+    if earlier:
+        return _duplicate(con, result, earlier, data, user, settings, record=not dry_run)
+    if dry_run:
+        parsed = _check(con, data, shown, settings, ref, result)
+        return _preview(con, parsed, result, "checked") if parsed else _rejected(result)
+    archived = None
+    if len(data) <= settings.max_upload_bytes:  # never keep a file too large to accept
+        archived = archive_bytes(settings.archive_dir, data)[1]
+    result.upload_id = subs.start_upload(con, sha=result.sha256, name=shown, size=len(data),
+                                         user=user, archive_path=archived)
+    try:
+        parsed = _check(con, data, shown, settings, ref, result)
+        if parsed is None:
+            return _reject(con, result, user, settings)
+        if not confirm_replace and subs.latest_submission(con, parsed.return_key or ""):
+            _finish_failed(con, result, user, settings, "not saved: waiting for confirmation")
+            return _preview(con, parsed, result, "needs_confirmation")
+        return _save_with_retry(con, parsed, result, user, settings)
+    except Exception as exc:  # noqa: BLE001 - any failure must leave the upload marked failed
+        _finish_failed(con, result, user, settings, _failure_text(exc))
+        return result
+
+
+def read_and_parse(data: bytes, name: str, fmt: str, ref: Any) -> ParsedReturn:
+    """Read and parse in one call, so the parsing child gets one picklable function."""
+    from loaders.returns import parse_return
+    from loaders.workbook import read_workbook
+
+    workbook = read_workbook(data, name, fmt)
+    parsed = parse_return(workbook, ref)
+    parsed.issues = _merged(workbook.issues, parsed.issues)
+    return parsed
+
+
+def _check(
+    con: duckdb.DuckDBPyConnection, data: bytes, name: str, settings: Settings, ref: Any,
+    result: IngestResult,
+) -> ParsedReturn | None:
+    """Guards, sandboxed parse and store-level checks; None (issues in ``result``) on any error."""
+    from loaders.guards import preflight
+    from loaders.sandbox import ParseFailed, run_limited
+
+    fmt, issues = preflight(data, name, max_bytes=settings.max_upload_bytes)
+    result.issues = list(issues)
+    if fmt is None or has_errors(issues):
+        return None
+    if ref is None:
+        from loaders.reference import Reference
+        ref = Reference.from_db(con)
+    try:
+        parsed = run_limited(read_and_parse, data, name, fmt, ref,
+                             memory_bytes=settings.parse_memory_limit,
+                             timeout_s=settings.parse_timeout_s)
+    except ParseFailed as exc:
+        result.issues.append(error(
+            "parse_failed", f"{name} could not be read: {exc}. Save it again from Excel as a "
+            "plain .xlsx workbook (or split a very large file) and upload it again."))
+        return None
+    result.issues = _merged(result.issues, parsed.issues, store_issues(con, parsed, name))
+    result.return_key = parsed.return_key
+    return None if has_errors(result.issues) else parsed
+
+
+def store_issues(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, name: str) -> list[Issue]:
+    """Checks against the store: the operation or grant exists and the submitter is expected."""
+    if parsed.return_key is None or parsed.kind not in LAYOUTS:
+        if has_errors(parsed.issues):
+            return []  # the parser has already said what is missing
+        return [error("return_unknown", f"{name}: could not tell which return this is (operation, "
+                      "force or grant missing). Start from the template for your return and fill "
+                      "in its header fields.")]
+    where = {"sheet": LAYOUTS[parsed.kind].tables[0].sheet}
+    if parsed.kind == "spend-return":
+        if _exists(con, "SELECT 1 FROM grant_fund WHERE ref = ?", parsed.grant_ref):
+            return []
+        return [error("unknown_grant", f"{name}: grant {parsed.grant_ref!r} is not one we know. "
+                      "Use the grant reference from your allocation letter (for example G2).",
+                      header="Grant", value=parsed.grant_ref, **where)]
+    if not _exists(con, "SELECT 1 FROM operation WHERE code = ?", parsed.operation):
+        return [error("unknown_operation", f"{name}: operation {parsed.operation!r} is not one we "
+                      "know. Choose the operation from the list in the template.",
+                      header="Operation", value=parsed.operation, **where)]
+    expected = {r[0] for r in con.execute(
+        "SELECT force_code FROM operation_force WHERE operation = ?", [parsed.operation]).fetchall()}
+    if parsed.kind == "ports-return":
+        expected = {"navcis"}
+    # An operation with no list of expected forces cannot be checked here; the list is reference data.
+    if expected and parsed.submitter not in expected:
+        return [error("submitter_not_expected", f"{name}: {parsed.submitter!r} is not expected to "
+                      f"send a {parsed.kind} for {parsed.operation}. Check the operation and the "
+                      "force in the header, or ask the operation lead to add your force.",
+                      header="Force", value=parsed.submitter, **where)]
+    return []
+
+
+def _exists(con: duckdb.DuckDBPyConnection, sql: str, value: object) -> bool:
+    return con.execute(sql, [value]).fetchone() is not None
+
+
+def _merged(*groups: list[Issue]) -> list[Issue]:
+    """Issues in order found, each once (the parser may repeat the reader's)."""
+    seen: dict[Issue, None] = {}
+    for group in groups:
+        for issue in group:
+            seen.setdefault(issue, None)
+    return list(seen)
+
+
+def _save_with_retry(
+    con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, result: IngestResult, user: str,
+    settings: Settings,
+) -> IngestResult:
+    """Write the submission; on a clash with a concurrent upload re-read the version once."""
+    for attempt in (1, 2):
+        try:
+            return _save(con, parsed, result, user, settings)
+        except _Conflict:
+            if attempt == 2:
+                break
+        earlier = subs.accepted_upload_for(con, result.sha256)
+        if earlier:  # the same bytes were saved by the other upload
+            return _duplicate(con, result, earlier, b"", user, settings, record=True)
+    _finish_failed(con, result, user, settings, CONFLICT)
+    return result
+
+
+def _save(
+    con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, result: IngestResult, user: str,
+    settings: Settings,
+) -> IngestResult:
+    """ONE transaction: submission, figures, detail rows, warnings, upload accepted, audit."""
+    key = parsed.return_key or ""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        previous = subs.latest_submission(con, key)
+        version = previous["version"] + 1 if previous else 1
+        changed = changed_figures(con, key, parsed.values, previous["id"] if previous else None)
+        submission_id = subs.insert_submission(
+            con, upload_id=result.upload_id, return_key=key, parsed=parsed, version=version,
+            supersedes=previous["id"] if previous else None,
+            data_as_of=parsed.data_as_of or date.today())
+        stored = subs.insert_values(con, submission_id, parsed.values)
+        subs.insert_details(con, submission_id, parsed.details)
+        subs.insert_issues(con, result.upload_id, [i.as_dict() for i in result.issues])
+        result.version, result.values, result.changed = version, stored, changed
+        result.outcome, result.message = "accepted", _accepted_text(result, previous)
+        subs.finish_upload(con, result.upload_id, "accepted", message=result.message,
+                           return_kind=parsed.kind, return_key=key, rows_read=parsed.rows_read,
+                           values_stored=stored)
+        _audit(con, result, user, settings)
+        con.execute("COMMIT")
+    except Exception as exc:
+        _rollback(con)
+        if _is_conflict(exc):
+            raise _Conflict(str(exc)) from exc
+        raise
+    return result
+
+
+def _is_conflict(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, (duckdb.TransactionException, duckdb.ConstraintException)) and (
+        "conflict" in text or "constraint" in text or "duplicate key" in text)
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    # A failed COMMIT has already ended the transaction.
+    with contextlib.suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+
+
+def _duplicate(
+    con: duckdb.DuckDBPyConnection, result: IngestResult, earlier: dict[str, Any], data: bytes,
+    user: str, settings: Settings, *, record: bool,
+) -> IngestResult:
+    when = earlier["uploaded_at"]
+    result.outcome, result.return_key = "duplicate", earlier["return_key"]
+    result.message = (f"{result.file} is already loaded as upload {earlier['id']} on "
+                      f"{when.day} {when:%B %Y} by {earlier['uploaded_by']}; nothing was changed.")
+    if not record:
+        return result
+    if result.upload_id is None:
+        result.upload_id = subs.start_upload(
+            con, sha=result.sha256, name=result.file, size=len(data), user=user,
+            archive_path=None, outcome="duplicate", message=result.message)
+    else:
+        subs.finish_upload(con, result.upload_id, "duplicate", message=result.message)
+    _audit(con, result, user, settings)
+    return result
+
+
+def _rejected(result: IngestResult) -> IngestResult:
+    errors = sum(1 for i in result.issues if i.severity == "error")
+    result.outcome = "rejected"
+    result.message = (f"{result.file} was not loaded: {errors} problem"
+                      f"{'' if errors == 1 else 's'} to fix first. Nothing from it was saved.")
+    return result
+
+
+def _reject(
+    con: duckdb.DuckDBPyConnection, result: IngestResult, user: str, settings: Settings
+) -> IngestResult:
+    """Mark the upload rejected with all its issues; no data table is touched."""
+    _rejected(result)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        subs.insert_issues(con, result.upload_id, [i.as_dict() for i in result.issues])
+        subs.finish_upload(con, result.upload_id, "rejected", message=result.message,
+                           return_key=result.return_key)
+        _audit(con, result, user, settings)
+        con.execute("COMMIT")
+    except Exception:
+        _rollback(con)
+        raise
+    return result
+
+
+def _preview(
+    con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, result: IngestResult, outcome: str
+) -> IngestResult:
+    """What saving would do, without saving: the version it would become and what changes."""
+    previous = subs.latest_submission(con, parsed.return_key or "")
+    result.version = previous["version"] + 1 if previous else 1
+    result.values = 0 if parsed.values is None else len(parsed.values)
+    result.changed = changed_figures(con, parsed.return_key or "", parsed.values,
+                                     previous["id"] if previous else None)
+    result.outcome = outcome
+    replaces = f" It would replace version {previous['version']}." if previous else ""
+    result.message = (f"{result.file} passed every check: {result.values:,} figures, "
+                      f"{changes_summary(result.changed)}.{replaces} Nothing has been saved yet.")
+    return result
+
+
+def _finish_failed(
+    con: duckdb.DuckDBPyConnection, result: IngestResult, user: str, settings: Settings, why: str
+) -> None:
+    result.outcome = "failed"
+    result.message = f"{result.file} was not saved: {why}"
+    try:
+        subs.finish_upload(con, result.upload_id, "failed", message=result.message)
+        _audit(con, result, user, settings)
+    except duckdb.Error:
+        pass  # left 'in_progress': recover_interrupted marks it failed at the next start
+
+
+def _failure_text(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return f"the computer could not write the file ({exc.strerror or exc}). Nothing was saved; try again later."
+    return f"an unexpected error stopped the upload ({type(exc).__name__}). Nothing was saved; try again, and report it if it happens again."
+
+
+def _accepted_text(result: IngestResult, previous: dict[str, Any] | None) -> str:
+    if previous is None:
+        return (f"{result.file} was saved as the first version of {result.return_key}: "
+                f"{result.values:,} figures.")
+    return (f"{result.file} was saved as version {result.version} of {result.return_key} "
+            f"(replacing version {previous['version']}, which is kept): "
+            f"{changes_summary(result.changed)}.")
+
+
+def _audit(
+    con: duckdb.DuckDBPyConnection, result: IngestResult, user: str, settings: Settings
+) -> None:
+    detail = {"file": result.file, "sha256": result.sha256, "outcome": result.outcome,
+              "upload_id": result.upload_id, "return_key": result.return_key,
+              "version": result.version, "values": result.values,
+              "changed": len(result.changed), "issues": len(result.issues),
+              "at": datetime.now()}
+    audit(con, user, "upload", detail, marking=settings.marking, data_version=data_version(con))
