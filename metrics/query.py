@@ -1,0 +1,176 @@
+"""Queries behind every page and export: each takes (con, filters) and returns a DataFrame.
+
+All of them start from the as-at rule in ``metrics.scope`` and bind every value the user chose.
+They take nothing but the connection and a hashable ``Filters`` so a page can cache on
+(filters, data version, access scope). Coverage, spend, ports and published figures live in
+their own modules and are re-exported here, so callers import one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from metrics.coverage import Coverage, coverage, coverage_by_force
+from metrics.ports import ports
+from metrics.published import published_vs_returns
+from metrics.registry import METRICS
+from metrics.scope import (
+    Filters,
+    aggregate_sql,
+    combine_qualifiers,
+    frame,
+    measure_list,
+    scope_sql,
+    total_rows_sql,
+)
+from metrics.spend import spend_by_pillar, spend_total
+
+__all__ = [
+    "Coverage", "Filters", "by_day", "by_force", "by_pillar", "by_region", "compare_operations",
+    "coverage", "coverage_by_force", "latest_uploads", "operations", "ports",
+    "published_vs_returns", "spend_by_pillar", "spend_total", "totals",
+]
+
+TOTAL_COLUMNS = ["measure", "value", "qualifier", "parts", "not_recorded"]
+
+
+def totals(con: duckdb.DuckDBPyConnection, filters: Filters,
+           measures: Iterable[str] | None = None) -> pd.DataFrame:
+    """Each measure's total across the returns in scope: measure, value, qualifier, parts, not_recorded.
+
+    Only measures that some return stated (even as not recorded) appear.
+    """
+    sql, params = total_rows_sql(filters, measures)
+    sql += f"\nSELECT measure, {aggregate_sql(params)}\nFROM total_rows GROUP BY measure"
+    found = frame(con, sql, params)
+    order = {name: i for i, name in enumerate(METRICS)}
+    found = found.sort_values("measure", key=lambda s: s.map(order)).reset_index(drop=True)
+    return found[TOTAL_COLUMNS]
+
+
+def total_of(con: duckdb.DuckDBPyConnection, filters: Filters,
+             measure: str) -> tuple[float | None, str]:
+    """One measure's (value, qualifier); (None, 'not_recorded') when no return states it."""
+    found = totals(con, filters, [measure])
+    if found.empty or pd.isna(found.loc[0, "value"]):
+        return None, "not_recorded"
+    return float(found.loc[0, "value"]), str(found.loc[0, "qualifier"])
+
+
+def by_force(con: duckdb.DuckDBPyConnection, filters: Filters, measure: str) -> pd.DataFrame:
+    """One measure per reporting force, with its rate per 1,000 recorded vehicle offences.
+
+    Columns: force_code, force_name, region, region_name, value, qualifier, vehicle_offences,
+    per_1000_offences. The rate uses the latest ONS period held for the force.
+    """
+    sql, params = total_rows_sql(filters, [measure])
+    sql += f""",
+per_force AS (
+    SELECT submitter AS force_code, {aggregate_sql(params)}
+    FROM total_rows GROUP BY submitter, measure
+),
+crime AS (
+    SELECT force_code, vehicle_offences FROM recorded_crime
+    QUALIFY row_number() OVER (PARTITION BY force_code ORDER BY period DESC) = 1
+)
+SELECT p.force_code, f.short_name AS force_name, f.region, r.name AS region_name,
+       p.value, p.qualifier, c.vehicle_offences,
+       CASE WHEN c.vehicle_offences > 0 THEN p.value * 1000.0 / c.vehicle_offences END
+           AS per_1000_offences
+FROM per_force p JOIN force f ON f.code = p.force_code
+LEFT JOIN region r ON r.code = f.region
+LEFT JOIN crime c ON c.force_code = p.force_code
+ORDER BY f.short_name"""
+    return frame(con, sql, params)
+
+
+def by_region(con: duckdb.DuckDBPyConnection, filters: Filters, measure: str) -> pd.DataFrame:
+    """One measure per region of the reporting forces: region, region_name, value, qualifier, forces."""
+    sql, params = total_rows_sql(filters, [measure])
+    sql += f""",
+with_region AS (
+    SELECT t.*, f.region FROM total_rows t JOIN force f ON f.code = t.submitter
+)
+SELECT w.region, r.name AS region_name, {aggregate_sql(params)},
+       count(DISTINCT w.submitter) AS forces
+FROM with_region w LEFT JOIN region r ON r.code = w.region
+GROUP BY w.region, r.name, r.sort_order, w.measure
+ORDER BY r.sort_order, w.region"""
+    return frame(con, sql, params).drop(columns=["parts", "not_recorded"])
+
+
+def by_day(con: duckdb.DuckDBPyConnection, filters: Filters,
+           measures: Iterable[str] | None = None) -> pd.DataFrame:
+    """Daily figures between filters.start and filters.end: day, measure, value, qualifier."""
+    sql, params = scope_sql(filters)
+    params["measures"] = measure_list(filters, measures)
+    where = ["v.day IS NOT NULL", "list_contains($measures::VARCHAR[], v.measure)",
+             "(s.return_kind = 'ports-return') = (v.port IS NOT NULL)"]
+    if filters.start is not None:
+        where.append("v.day >= $start")
+        params["start"] = filters.start
+    if filters.end is not None:
+        where.append("v.day <= $end")
+        params["end"] = filters.end
+    sql += f""",
+day_rows AS (
+    SELECT v.* FROM value v JOIN scoped_submissions s ON s.id = v.submission_id
+    WHERE {" AND ".join(where)}
+)
+SELECT day, measure, {aggregate_sql(params)}
+FROM day_rows GROUP BY day, measure ORDER BY day, measure"""
+    return frame(con, sql, params)[["day", "measure", "value", "qualifier"]]
+
+
+def by_pillar(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Per pillar: pillar, pillar_name, count_total (count measures added), qualifier, spend_gbp."""
+    found = totals(con, filters)
+    found["pillar"] = found["measure"].map(lambda m: METRICS[m].pillar)
+    counts = found[found["measure"].map(lambda m: METRICS[m].unit == "count")]
+    grouped = counts.dropna(subset=["value"]).groupby("pillar")
+    rows = pd.DataFrame({
+        "count_total": grouped["value"].sum(),
+        "qualifier": grouped["qualifier"].agg(combine_qualifiers),
+    })
+    pillars = frame(con, "SELECT code AS pillar, name AS pillar_name, sort_order FROM pillar")
+    if filters.pillars:
+        pillars = pillars[pillars["pillar"].isin(filters.pillars)]
+    spend = spend_by_pillar(con, filters).set_index("pillar")["spend_gbp"]
+    result = pillars.set_index("pillar").join(rows).join(spend)
+    result["count_total"] = result["count_total"].fillna(0.0)
+    result["qualifier"] = result["qualifier"].fillna("exact")
+    result["spend_gbp"] = result["spend_gbp"].fillna(0.0)
+    result = result.sort_values("sort_order").drop(columns=["sort_order"])
+    return result.reset_index()
+
+
+def operations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every operation, oldest first."""
+    return frame(con, "SELECT * FROM operation ORDER BY start_date, code")
+
+
+def latest_uploads(con: duckdb.DuckDBPyConnection, n: int = 10) -> pd.DataFrame:
+    """The n most recent uploads, whatever their outcome."""
+    sql = """SELECT id, original_name, uploaded_by, uploaded_at, return_kind, return_key, outcome,
+                    values_stored, message
+             FROM upload ORDER BY id DESC LIMIT $n"""
+    return frame(con, sql, {"n": int(n)})
+
+
+def compare_operations(con: duckdb.DuckDBPyConnection, codes: Iterable[str],
+                       as_at: date) -> pd.DataFrame:
+    """Measure totals of several operations side by side (long form): operation, measure, label, value, qualifier."""
+    parts = []
+    for code in codes:
+        found = totals(con, Filters(operation=code, as_at=as_at))
+        found.insert(0, "operation", code)
+        parts.append(found)
+    if not parts:
+        return pd.DataFrame(columns=["operation", "measure", "label", "value", "qualifier"])
+    result = pd.concat(parts, ignore_index=True)
+    result["label"] = result["measure"].map(lambda m: METRICS[m].label)
+    return result[["operation", "measure", "label", "value", "qualifier"]]
