@@ -7,7 +7,24 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from metrics.scope import Filters, frame, scope_sql
+from metrics.scope import SCOPE, Filters, frame, params_for, statement
+
+BY_FORCE = """,
+expected AS (
+    SELECT DISTINCT o.force_code, f.short_name AS force_name, f.region
+    FROM operation_force o JOIN force f ON f.code = o.force_code
+    WHERE ($operation::VARCHAR IS NULL OR o.operation = $operation::VARCHAR)
+      AND (len($forces::VARCHAR[]) = 0 OR list_contains($forces::VARCHAR[], o.force_code))
+      AND (len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], f.region))
+),
+held AS (
+    SELECT submitter, max(version) AS version, max(data_as_of) AS data_as_of
+    FROM scoped_submissions WHERE return_kind = 'force-return' GROUP BY submitter
+)
+SELECT e.force_code, e.force_name, e.region, h.submitter IS NOT NULL AS reported,
+       h.version, h.data_as_of
+FROM expected e LEFT JOIN held h ON h.submitter = e.force_code
+ORDER BY e.force_name"""
 
 
 @dataclass(frozen=True)
@@ -28,29 +45,7 @@ def coverage_by_force(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Da
     Expected forces are the operation's operation_force rows (every operation's when none is
     chosen), narrowed by the region and force filters.
     """
-    sql, params = scope_sql(filters)
-    where = ["TRUE"]
-    if filters.operation is not None:
-        where.append("o.operation = $operation")
-    if filters.forces:
-        where.append("list_contains($forces::VARCHAR[], o.force_code)")
-    if filters.regions:
-        where.append("list_contains($regions::VARCHAR[], f.region)")
-    sql += f""",
-expected AS (
-    SELECT DISTINCT o.force_code, f.short_name AS force_name, f.region
-    FROM operation_force o JOIN force f ON f.code = o.force_code
-    WHERE {" AND ".join(where)}
-),
-held AS (
-    SELECT submitter, max(version) AS version, max(data_as_of) AS data_as_of
-    FROM scoped_submissions WHERE return_kind = 'force-return' GROUP BY submitter
-)
-SELECT e.force_code, e.force_name, e.region, h.submitter IS NOT NULL AS reported,
-       h.version, h.data_as_of
-FROM expected e LEFT JOIN held h ON h.submitter = e.force_code
-ORDER BY e.force_name"""
-    return frame(con, sql, params)
+    return frame(con, statement(SCOPE, BY_FORCE), params_for(filters))
 
 
 def coverage(con: duckdb.DuckDBPyConnection, filters: Filters) -> Coverage:

@@ -6,24 +6,11 @@ import duckdb
 import pandas as pd
 
 from metrics.registry import METRICS
-from metrics.scope import Filters, aggregate_sql, frame, scope_sql, total_rows_sql
+from metrics.scope import AGGREGATE, SCOPE, TOTAL_ROWS, Filters, frame, params_for, statement
 
 PORT_MEASURES = [m.name for m in METRICS.values() if m.return_kind == "ports-return"]
 
-
-def _port_measures(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    sql, params = total_rows_sql(filters, PORT_MEASURES)
-    sql += f"""
-SELECT port, measure, {aggregate_sql(params)}
-FROM total_rows GROUP BY port, measure"""
-    return frame(con, sql, params)
-
-
-def containers(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Per port from the container list: listed_containers, listed_positive,
-    listed_vehicles_found, listed_value_gbp, destinations (sorted, comma-separated)."""
-    sql, params = scope_sql(filters)
-    sql += """
+CONTAINERS = """
 SELECT c.port, count(*) AS listed_containers,
        count(*) FILTER (WHERE c.result = 'positive') AS listed_positive,
        coalesce(sum(c.vehicles_found), 0) AS listed_vehicles_found,
@@ -31,7 +18,18 @@ SELECT c.port, count(*) AS listed_containers,
        string_agg(DISTINCT c.destination, ', ' ORDER BY c.destination) AS destinations
 FROM container c JOIN scoped_submissions s ON s.id = c.submission_id
 GROUP BY c.port"""
-    return frame(con, sql, params)
+
+
+def _port_measures(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    text = statement(SCOPE, TOTAL_ROWS, "SELECT port, measure,", AGGREGATE,
+                     "FROM total_rows GROUP BY port, measure")
+    return frame(con, text, params_for(filters, PORT_MEASURES))
+
+
+def containers(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Per port from the container list: listed_containers, listed_positive,
+    listed_vehicles_found, listed_value_gbp, destinations (sorted, comma-separated)."""
+    return frame(con, statement(SCOPE, CONTAINERS), params_for(filters))
 
 
 def ports(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:

@@ -8,7 +8,15 @@ import duckdb
 import pandas as pd
 
 from metrics.registry import METRICS
-from metrics.scope import Filters, aggregate_sql, frame, total_rows_sql
+from metrics.scope import AGGREGATE, SCOPE, TOTAL_ROWS, Filters, frame, params_for, statement
+
+LATEST = """
+SELECT operation, measure, stated_on, CAST(value AS DOUBLE) AS published_value,
+       qualifier AS published_qualifier, wording, source
+FROM published_figure
+WHERE stated_on <= $as_at AND ($operation::VARCHAR IS NULL OR operation = $operation::VARCHAR)
+QUALIFY row_number() OVER (PARTITION BY operation, measure ORDER BY stated_on DESC, id DESC) = 1
+ORDER BY operation, measure"""
 
 COLUMNS = [
     "operation", "measure", "label", "unit", "stated_on", "published_value",
@@ -18,24 +26,13 @@ COLUMNS = [
 
 def latest_published(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """For each operation and measure, the latest figure stated on or before filters.as_at."""
-    params: dict[str, object] = {"as_at": filters.as_at}
-    where = "stated_on <= $as_at"
-    if filters.operation is not None:
-        where += " AND operation = $operation"
-        params["operation"] = filters.operation
-    sql = f"""
-SELECT operation, measure, stated_on, CAST(value AS DOUBLE) AS published_value,
-       qualifier AS published_qualifier, wording, source
-FROM published_figure WHERE {where}
-QUALIFY row_number() OVER (PARTITION BY operation, measure ORDER BY stated_on DESC, id DESC) = 1
-ORDER BY operation, measure"""
-    return frame(con, sql, params)
+    return frame(con, LATEST, params_for(filters))
 
 
 def _returns(con: duckdb.DuckDBPyConnection, filters: Filters, measures: list[str]) -> pd.DataFrame:
-    sql, params = total_rows_sql(filters, measures)
-    sql += f"\nSELECT measure, {aggregate_sql(params)} FROM total_rows GROUP BY measure"
-    found = frame(con, sql, params)
+    text = statement(SCOPE, TOTAL_ROWS, "SELECT measure,", AGGREGATE,
+                     "FROM total_rows GROUP BY measure")
+    found = frame(con, text, params_for(filters, measures))
     return found.rename(columns={"value": "returns_value", "qualifier": "returns_qualifier"})
 
 

@@ -19,13 +19,14 @@ from metrics.ports import ports
 from metrics.published import published_vs_returns
 from metrics.registry import METRICS
 from metrics.scope import (
+    AGGREGATE,
+    SCOPE,
+    TOTAL_ROWS,
     Filters,
-    aggregate_sql,
     combine_qualifiers,
     frame,
-    measure_list,
-    scope_sql,
-    total_rows_sql,
+    params_for,
+    statement,
 )
 from metrics.spend import spend_by_pillar, spend_total
 
@@ -37,6 +38,44 @@ __all__ = [
 
 TOTAL_COLUMNS = ["measure", "value", "qualifier", "parts", "not_recorded"]
 
+BY_FORCE = """,
+crime AS (
+    SELECT force_code, vehicle_offences FROM recorded_crime
+    QUALIFY row_number() OVER (PARTITION BY force_code ORDER BY period DESC) = 1
+)
+SELECT p.force_code, f.short_name AS force_name, f.region, r.name AS region_name,
+       p.value, p.qualifier, c.vehicle_offences,
+       CASE WHEN c.vehicle_offences > 0 THEN p.value * 1000.0 / c.vehicle_offences END
+           AS per_1000_offences
+FROM per_force p JOIN force f ON f.code = p.force_code
+LEFT JOIN region r ON r.code = f.region
+LEFT JOIN crime c ON c.force_code = p.force_code
+ORDER BY f.short_name"""
+
+WITH_REGION = """,
+with_region AS (SELECT t.*, f.region FROM total_rows t JOIN force f ON f.code = t.submitter)
+SELECT w.region, r.name AS region_name, count(DISTINCT w.submitter) AS forces,"""
+
+BY_REGION = """
+FROM with_region w LEFT JOIN region r ON r.code = w.region
+GROUP BY w.region, r.name, r.sort_order, w.measure
+ORDER BY r.sort_order, w.region"""
+
+DAY_ROWS = """,
+day_rows AS (
+    SELECT v.* FROM value v JOIN scoped_submissions s ON s.id = v.submission_id
+    WHERE v.day IS NOT NULL
+      AND (s.return_kind = 'ports-return') = (v.port IS NOT NULL)
+      AND list_contains($measures::VARCHAR[], v.measure)
+      AND ($start::DATE IS NULL OR v.day >= $start::DATE)
+      AND ($end::DATE IS NULL OR v.day <= $end::DATE)
+)"""
+
+LATEST_UPLOADS = """
+SELECT id, original_name, uploaded_by, uploaded_at, return_kind, return_key, outcome,
+       values_stored, message
+FROM upload ORDER BY id DESC LIMIT $n"""
+
 
 def totals(con: duckdb.DuckDBPyConnection, filters: Filters,
            measures: Iterable[str] | None = None) -> pd.DataFrame:
@@ -44,9 +83,9 @@ def totals(con: duckdb.DuckDBPyConnection, filters: Filters,
 
     Only measures that some return stated (even as not recorded) appear.
     """
-    sql, params = total_rows_sql(filters, measures)
-    sql += f"\nSELECT measure, {aggregate_sql(params)}\nFROM total_rows GROUP BY measure"
-    found = frame(con, sql, params)
+    text = statement(SCOPE, TOTAL_ROWS, "SELECT measure,", AGGREGATE,
+                     "FROM total_rows GROUP BY measure")
+    found = frame(con, text, params_for(filters, measures))
     order = {name: i for i, name in enumerate(METRICS)}
     found = found.sort_values("measure", key=lambda s: s.map(order)).reset_index(drop=True)
     return found[TOTAL_COLUMNS]
@@ -67,63 +106,24 @@ def by_force(con: duckdb.DuckDBPyConnection, filters: Filters, measure: str) -> 
     Columns: force_code, force_name, region, region_name, value, qualifier, vehicle_offences,
     per_1000_offences. The rate uses the latest ONS period held for the force.
     """
-    sql, params = total_rows_sql(filters, [measure])
-    sql += f""",
-per_force AS (
-    SELECT submitter AS force_code, {aggregate_sql(params)}
-    FROM total_rows GROUP BY submitter, measure
-),
-crime AS (
-    SELECT force_code, vehicle_offences FROM recorded_crime
-    QUALIFY row_number() OVER (PARTITION BY force_code ORDER BY period DESC) = 1
-)
-SELECT p.force_code, f.short_name AS force_name, f.region, r.name AS region_name,
-       p.value, p.qualifier, c.vehicle_offences,
-       CASE WHEN c.vehicle_offences > 0 THEN p.value * 1000.0 / c.vehicle_offences END
-           AS per_1000_offences
-FROM per_force p JOIN force f ON f.code = p.force_code
-LEFT JOIN region r ON r.code = f.region
-LEFT JOIN crime c ON c.force_code = p.force_code
-ORDER BY f.short_name"""
-    return frame(con, sql, params)
+    text = statement(SCOPE, TOTAL_ROWS, ", per_force AS (SELECT submitter AS force_code,",
+                     AGGREGATE, "FROM total_rows GROUP BY submitter, measure)", BY_FORCE)
+    return frame(con, text, params_for(filters, [measure]))
 
 
 def by_region(con: duckdb.DuckDBPyConnection, filters: Filters, measure: str) -> pd.DataFrame:
     """One measure per region of the reporting forces: region, region_name, value, qualifier, forces."""
-    sql, params = total_rows_sql(filters, [measure])
-    sql += f""",
-with_region AS (
-    SELECT t.*, f.region FROM total_rows t JOIN force f ON f.code = t.submitter
-)
-SELECT w.region, r.name AS region_name, {aggregate_sql(params)},
-       count(DISTINCT w.submitter) AS forces
-FROM with_region w LEFT JOIN region r ON r.code = w.region
-GROUP BY w.region, r.name, r.sort_order, w.measure
-ORDER BY r.sort_order, w.region"""
-    return frame(con, sql, params).drop(columns=["parts", "not_recorded"])
+    text = statement(SCOPE, TOTAL_ROWS, WITH_REGION, AGGREGATE, BY_REGION)
+    found = frame(con, text, params_for(filters, [measure]))
+    return found.drop(columns=["parts", "not_recorded"])
 
 
 def by_day(con: duckdb.DuckDBPyConnection, filters: Filters,
            measures: Iterable[str] | None = None) -> pd.DataFrame:
     """Daily figures between filters.start and filters.end: day, measure, value, qualifier."""
-    sql, params = scope_sql(filters)
-    params["measures"] = measure_list(filters, measures)
-    where = ["v.day IS NOT NULL", "list_contains($measures::VARCHAR[], v.measure)",
-             "(s.return_kind = 'ports-return') = (v.port IS NOT NULL)"]
-    if filters.start is not None:
-        where.append("v.day >= $start")
-        params["start"] = filters.start
-    if filters.end is not None:
-        where.append("v.day <= $end")
-        params["end"] = filters.end
-    sql += f""",
-day_rows AS (
-    SELECT v.* FROM value v JOIN scoped_submissions s ON s.id = v.submission_id
-    WHERE {" AND ".join(where)}
-)
-SELECT day, measure, {aggregate_sql(params)}
-FROM day_rows GROUP BY day, measure ORDER BY day, measure"""
-    return frame(con, sql, params)[["day", "measure", "value", "qualifier"]]
+    text = statement(SCOPE, DAY_ROWS, "SELECT day, measure,", AGGREGATE,
+                     "FROM day_rows GROUP BY day, measure ORDER BY day, measure")
+    return frame(con, text, params_for(filters, measures))[["day", "measure", "value", "qualifier"]]
 
 
 def by_pillar(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -155,10 +155,7 @@ def operations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def latest_uploads(con: duckdb.DuckDBPyConnection, n: int = 10) -> pd.DataFrame:
     """The n most recent uploads, whatever their outcome."""
-    sql = """SELECT id, original_name, uploaded_by, uploaded_at, return_kind, return_key, outcome,
-                    values_stored, message
-             FROM upload ORDER BY id DESC LIMIT $n"""
-    return frame(con, sql, {"n": int(n)})
+    return frame(con, LATEST_UPLOADS, {"n": int(n)})
 
 
 def compare_operations(con: duckdb.DuckDBPyConnection, codes: Iterable[str],

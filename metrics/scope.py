@@ -1,14 +1,15 @@
 """Filters and the as-at rule, written once as SQL that every query starts from.
 
 As at D, each return key counts through its latest accepted version whose figures are stated as
-at D or earlier (DESIGN.md, rule 1). ``scope_sql`` returns that rule as the CTEs
+at D or earlier (DESIGN.md, rule 1). ``SCOPE`` states that rule as the CTEs
 ``current_submissions`` (the rule alone) and ``scoped_submissions`` (narrowed by operation,
-forces and regions), with the bound parameters they need. Only fixed SQL fragments vary; every
-value the user chose travels as a parameter.
+forces and regions). Queries are built by joining these constant fragments; every value the
+user chose travels as a bound parameter.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -40,49 +41,25 @@ class Filters:
             object.__setattr__(self, name, tuple(sorted(getattr(self, name) or ())))
 
 
-CURRENT_SUBMISSIONS = """
-current_submissions AS (
+# The as-at rule. Every filter is always bound; an empty one (NULL, or an empty list) lets all
+# rows through, so the SQL text never changes with what the user chose.
+SCOPE = """
+WITH current_submissions AS (
     SELECT s.*
     FROM submission s JOIN upload u ON u.id = s.upload_id
     WHERE u.outcome = 'accepted' AND s.data_as_of <= $as_at
     QUALIFY row_number() OVER (PARTITION BY s.return_key ORDER BY s.version DESC) = 1
+),
+scoped_submissions AS (
+    SELECT c.* FROM current_submissions c LEFT JOIN force f ON f.code = c.submitter
+    WHERE ($operation::VARCHAR IS NULL OR c.operation = $operation::VARCHAR)
+      AND (len($forces::VARCHAR[]) = 0 OR list_contains($forces::VARCHAR[], c.submitter))
+      AND (len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], f.region))
 )"""
 
-
-def scope_sql(filters: Filters, *, by_operation: bool = True) -> tuple[str, Params]:
-    """'WITH current_submissions AS (...), scoped_submissions AS (...)' and its parameters.
-
-    ``by_operation=False`` leaves the operation out (spend returns name it per line instead).
-    A force or region filter keeps only returns submitted by those forces, so it drops the
-    NaVCIS ports return.
-    """
-    params: Params = {"as_at": filters.as_at}
-    where = ["TRUE"]
-    if by_operation and filters.operation is not None:
-        where.append("c.operation = $operation")
-        params["operation"] = filters.operation
-    if filters.forces:
-        where.append("list_contains($forces::VARCHAR[], c.submitter)")
-        params["forces"] = list(filters.forces)
-    if filters.regions:
-        where.append("list_contains($regions::VARCHAR[], f.region)")
-        params["regions"] = list(filters.regions)
-    scoped = (
-        "scoped_submissions AS (\n    SELECT c.* FROM current_submissions c "
-        "LEFT JOIN force f ON f.code = c.submitter\n    WHERE " + " AND ".join(where) + "\n)"
-    )
-    return f"WITH {CURRENT_SUBMISSIONS},\n{scoped}", params
-
-
-def total_rows_sql(filters: Filters, measures: Iterable[str] | None = None) -> tuple[str, Params]:
-    """Scope plus ``total_rows``: the value rows that make up each measure's return total.
-
-    A force return's total is its row with no day and no port; a ports return's is the sum of
-    its per-port rows (a port-less row there, if any, would count the same figures twice).
-    """
-    sql, params = scope_sql(filters)
-    params["measures"] = measure_list(filters, measures)
-    sql += """,
+# A force return's total is its row with no day and no port; a ports return's is the sum of
+# its per-port rows (a port-less row there, if any, would count the same figures twice).
+TOTAL_ROWS = """,
 total_rows AS (
     SELECT v.*, s.submitter, s.return_kind, s.return_key, s.version, s.data_as_of, s.upload_id
     FROM value v JOIN scoped_submissions s ON s.id = v.submission_id
@@ -90,7 +67,31 @@ total_rows AS (
       AND (s.return_kind = 'ports-return') = (v.port IS NOT NULL)
       AND list_contains($measures::VARCHAR[], v.measure)
 )"""
-    return sql, params
+
+# SELECT-list fragment over rows with measure, value and qualifier columns. Qualifier rule
+# (DOMAIN.md): any 'at least' part makes the total 'at least'; otherwise any approximate or
+# estimated part makes it 'approximately'. Not-recorded parts are skipped but counted, and a
+# total with no recorded part is itself 'not_recorded'.
+AGGREGATE = """
+    CAST(CASE WHEN list_contains($max_measures::VARCHAR[], measure) THEN max(value)
+              ELSE sum(value) END AS DOUBLE) AS value,
+    CASE WHEN count(value) = 0 THEN 'not_recorded'
+         WHEN bool_or(value IS NOT NULL AND qualifier = 'at_least') THEN 'at_least'
+         WHEN bool_or(value IS NOT NULL AND qualifier IN ('approximately', 'estimate'))
+              THEN 'approximately'
+         ELSE 'exact' END AS qualifier,
+    count(value) AS parts,
+    count(*) - count(value) AS not_recorded"""
+
+
+def params_for(filters: Filters, measures: Iterable[str] | None = None) -> Params:
+    """Every parameter the fragments above can use; ``frame`` passes on only those a query names."""
+    return {
+        "as_at": filters.as_at, "operation": filters.operation,
+        "forces": list(filters.forces), "regions": list(filters.regions),
+        "pillars": list(filters.pillars), "start": filters.start, "end": filters.end,
+        "measures": measure_list(filters, measures), "max_measures": max_totalled(),
+    }
 
 
 def measure_list(filters: Filters, measures: Iterable[str] | None) -> list[str]:
@@ -99,24 +100,9 @@ def measure_list(filters: Filters, measures: Iterable[str] | None) -> list[str]:
     return allowed if measures is None else [m for m in measures if m in allowed]
 
 
-def aggregate_sql(params: Params) -> str:
-    """SELECT-list fragment: value (sum, or max for max-totalled measures), qualifier, parts.
-
-    Qualifier rule (DOMAIN.md): any 'at least' part makes the total 'at least'; otherwise any
-    approximate or estimated part makes it 'approximately'. Not-recorded parts are skipped but
-    counted, and a total with no recorded part is itself 'not_recorded'.
-    """
-    params["max_measures"] = max_totalled()
-    return """
-    CAST(CASE WHEN list_contains($max_measures::VARCHAR[], measure) THEN max(value) ELSE sum(value) END
-         AS DOUBLE) AS value,
-    CASE WHEN count(value) = 0 THEN 'not_recorded'
-         WHEN bool_or(value IS NOT NULL AND qualifier = 'at_least') THEN 'at_least'
-         WHEN bool_or(value IS NOT NULL AND qualifier IN ('approximately', 'estimate'))
-              THEN 'approximately'
-         ELSE 'exact' END AS qualifier,
-    count(value) AS parts,
-    count(*) - count(value) AS not_recorded"""
+def statement(*parts: str) -> str:
+    """Join constant SQL fragments into one statement."""
+    return "\n".join(parts)
 
 
 def combine_qualifiers(qualifiers: Iterable[str]) -> str:
@@ -131,10 +117,11 @@ def combine_qualifiers(qualifiers: Iterable[str]) -> str:
     return "exact"
 
 
-def frame(con: duckdb.DuckDBPyConnection, sql: str, params: Params | None = None) -> pd.DataFrame:
+def frame(con: duckdb.DuckDBPyConnection, text: str, params: Params | None = None) -> pd.DataFrame:
     """Run a query with bound parameters and return a DataFrame.
 
     ``execute`` rather than ``con.sql``: DuckDB 2.0 refuses ``con.sql`` while an earlier
     ``execute`` result is half-read (any ``fetchone``), and pages mix both.
     """
-    return con.execute(sql, params or {}).df()
+    used = {k: v for k, v in (params or {}).items() if re.search(rf"\${k}\b", text)}
+    return con.execute(text, used).df()

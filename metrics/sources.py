@@ -5,7 +5,15 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from metrics.scope import Filters, frame, total_rows_sql
+from metrics.scope import SCOPE, TOTAL_ROWS, Filters, frame, params_for, statement
+
+CELLS = """
+SELECT t.submitter, t.return_key, t.submission_id, t.upload_id, u.original_name, t.version,
+       t.data_as_of, t.sheet, t.row, t.col, t.port, CAST(t.value AS DOUBLE) AS value,
+       t.qualifier, t.note
+FROM total_rows t JOIN upload u ON u.id = t.upload_id
+WHERE $force::VARCHAR IS NULL OR t.submitter = $force::VARCHAR
+ORDER BY t.submitter, t.port, t.sheet, t.row"""
 
 COLUMNS = [
     "submitter", "return_key", "submission_id", "upload_id", "original_name", "version",
@@ -20,16 +28,6 @@ def sources(con: duckdb.DuckDBPyConnection, filters: Filters, measure: str,
     The rows are exactly those ``totals`` adds up, including cells marked not recorded
     (value empty), so the sum of ``value`` here equals the total on screen.
     """
-    sql, params = total_rows_sql(filters, [measure])
-    where = "TRUE"
-    if force is not None:
-        where = "t.submitter = $force"
-        params["force"] = force
-    sql += f"""
-SELECT t.submitter, t.return_key, t.submission_id, t.upload_id, u.original_name, t.version,
-       t.data_as_of, t.sheet, t.row, t.col, t.port, CAST(t.value AS DOUBLE) AS value,
-       t.qualifier, t.note
-FROM total_rows t JOIN upload u ON u.id = t.upload_id
-WHERE {where}
-ORDER BY t.submitter, t.port, t.sheet, t.row"""
-    return frame(con, sql, params)[COLUMNS]
+    params = params_for(filters, [measure])
+    params["force"] = force
+    return frame(con, statement(SCOPE, TOTAL_ROWS, CELLS), params)[COLUMNS]
