@@ -278,7 +278,11 @@ def load_reference(con: duckdb.DuckDBPyConnection,
                 continue
             frame = files[spec.table].frame()
             con.execute(f"DELETE FROM {spec.table}")  # noqa: S608
-            _insert(con, spec.table, frame)
+            try:
+                _insert(con, spec.table, frame)
+            except duckdb.Error as exc:
+                raise ValueError(f"{spec.file}: a value does not fit its column ({exc}). "
+                                 "Correct the file and restart.") from exc
             written[spec.table] = len(frame)
         con.execute("COMMIT")
     except Exception:
