@@ -29,7 +29,10 @@ _context: BaseContext | None = None
 
 
 class ParseFailed(Exception):
-    """The file could not be read; ``reason`` is a plain sentence for the person who uploaded it."""
+    """The file could not be read; ``reason`` says why in plain words, without the file name.
+
+    Callers add the file name and the general fix ("save it again from Excel …").
+    """
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -69,8 +72,8 @@ def run_limited(func: Callable[..., T], *args: Any, memory_bytes: int, timeout_s
     sender.close()
     try:
         if not wait([receiver, child.sentinel], timeout_s):
-            raise ParseFailed(f"reading the file took longer than {timeout_s:g} seconds and was "
-                              "stopped. Remove unused sheets, rows and columns, save and upload again.")
+            raise ParseFailed(f"reading it took longer than {timeout_s:g} seconds and was stopped "
+                              "(remove unused sheets, rows and columns)")
         try:
             status, payload = receiver.recv()
         except (EOFError, OSError):
@@ -91,20 +94,17 @@ def _outcome(status: str, payload: Any, memory_bytes: int) -> Any:
         raise ParseFailed(_memory_reason(memory_bytes))
     if status == "error" and isinstance(payload, BaseException):
         raise payload
-    raise ParseFailed(f"the file could not be read ({payload}). Open it in Excel, save it again "
-                      "as .xlsx and upload that.")
+    raise ParseFailed(f"the reader failed ({payload})")
 
 
 def _memory_reason(memory_bytes: int) -> str:
-    return (f"reading the file needed more than {memory_bytes / 1024 / 1024:,.0f} MB of memory and was "
-            "stopped. Check for sheets with data or formatting far below or to the right of the real "
-            "data: delete those rows and columns, save and upload again.")
+    return (f"reading it needed more than {memory_bytes / 1024 / 1024:,.0f} MB of memory and was "
+            "stopped (delete rows and columns with data or formatting far beyond the real data)")
 
 
 def _crash_reason(exitcode: int | None, memory_bytes: int) -> str:
     return (f"the spreadsheet reader stopped unexpectedly (exit code {exitcode}), usually because the "
-            f"file is damaged or would need more than {memory_bytes / 1024 / 1024:,.0f} MB to read. "
-            "Open it in Excel, save it again as .xlsx and upload that.")
+            f"file is damaged or would need more than {memory_bytes / 1024 / 1024:,.0f} MB to read")
 
 
 def _child(sender: Connection, func: Callable[..., Any], args: tuple[Any, ...], memory_bytes: int) -> None:

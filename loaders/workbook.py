@@ -54,8 +54,8 @@ def read_workbook(data: bytes, name: str, fmt: str) -> Workbook:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = _calamine_sheets(book)
     except Exception as exc:  # calamine raises several unrelated types for damaged files
-        raise ParseFailed(f"{name}: the workbook could not be read ({type(exc).__name__}: "
-                          f"{str(exc)[:200]}). Open it in Excel, save it again as .xlsx and upload that.") from exc
+        raise ParseFailed(f"the workbook is damaged or not a real {fmt} file ({type(exc).__name__}: "
+                          f"{str(exc)[:200]})") from exc
     workbook = Workbook(name=name, format=fmt, sheets=sheets)
     if fmt == "xlsx":
         _add_xlsx_markup(workbook, data)
