@@ -1,0 +1,261 @@
+"""Typed cells and detail tables: vehicles, containers and spend lines, driven by ``layouts``.
+
+Each ``Column.kind`` has one reader here, used by every return, so a status, a port or a date
+is checked the same way wherever it appears. Readers add located issues to the ``Context``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from loaders import cells, layouts
+from loaders.layouts import Column, Table, normalise_header
+from loaders.records import Sheet
+from loaders.tables import (Context, Header, cell, did_you_mean, find_header, hidden_rows,
+                            is_blank, is_total_label, suggest, warn_extras)
+
+# Store columns of each detail table, less submission_id (see store/migrations/001_initial.sql).
+DETAIL_COLUMNS = {
+    "vehicle": ("recovered_on", "port", "container_ref", "vehicle_type", "make", "model",
+                "status", "origin_force", "value_gbp", "value_qualifier", "note", "sheet", "row"),
+    "container": ("container_ref", "port", "examined_on", "destination", "result",
+                  "vehicles_found", "value_gbp", "value_qualifier", "note", "sheet", "row"),
+    "spend_line": ("spent_on", "pillar", "operation", "allocation_ref", "category",
+                   "description", "amount_gbp", "sheet", "row"),
+}
+CHOICES = {"status": layouts.VEHICLE_STATUSES, "result": layouts.CONTAINER_RESULTS,
+           "category": layouts.SPEND_CATEGORIES}
+SHORT_CHOICES = {"confirmed": "Confirmed stolen", "suspected": "Suspected stolen"}
+IDENTIFIER_KINDS = ("code", "force", "port", "pillar", "operation", "grant")
+
+
+@dataclass(frozen=True)
+class At:
+    """Where a cell is: sheet name, 0-based row and column, and the header above it."""
+
+    sheet: str
+    row: int
+    col: int
+    header: Any = ""
+
+
+def number_cell(ctx: Context, at: At, raw: Any, *, money: bool,
+                integer: bool) -> cells.Parsed | None:
+    """A figure; None when blank. Problems become errors naming the cell (SECURITY.md 9–11)."""
+    if is_blank(raw):
+        return None
+    parsed = cells.parse_number(raw, money=money, integer=integer)
+    if parsed.problem:
+        ctx.error("bad-number", parsed.problem, at.sheet, at.row, at.col, at.header, raw)
+        return None
+    return parsed
+
+
+def date_cell(ctx: Context, at: At, raw: Any, *, earliest: date | None = None,
+              latest: date | None = None) -> date | None:
+    """A date within ``earliest``..``latest`` (when given); None when blank or wrong."""
+    if is_blank(raw):
+        return None
+    day, problem = cells.parse_date(raw, epoch_1904=ctx.wb.epoch_1904)
+    if problem or day is None:
+        ctx.error("bad-date", problem or "Not a date.", at.sheet, at.row, at.col, at.header, raw)
+        return None
+    if (earliest and day < earliest) or (latest and day > latest):
+        ctx.error("date-out-of-range",
+                  f"{day:%d/%m/%Y} is outside the dates this return covers "
+                  f"({_span(earliest, latest)}). Correct the date.",
+                  at.sheet, at.row, at.col, at.header, raw)
+        return None
+    return day
+
+
+def _span(earliest: date | None, latest: date | None) -> str:
+    first = f"{earliest:%d/%m/%Y}" if earliest else "any date"
+    return f"{first} to {latest:%d/%m/%Y}" if latest else f"from {first}"
+
+
+def identifier_ok(ctx: Context, at: At, raw: Any) -> bool:
+    """Identifiers with hidden or mixed-alphabet characters are refused (SECURITY.md row 21)."""
+    problem = cells.bad_identifier(raw)
+    if problem:
+        ctx.error("bad-identifier", problem, at.sheet, at.row, at.col, at.header, raw)
+    return problem is None
+
+
+def force_cell(ctx: Context, at: At, raw: Any) -> str | None:
+    """A force name, short name, slug or ONS code → force code, or an error with suggestions."""
+    if is_blank(raw) or not identifier_ok(ctx, at, raw):
+        return None
+    code = ctx.ref.matcher.resolve(raw)
+    if code is None:
+        hint = did_you_mean(ctx.ref.matcher.suggest(raw))
+        ctx.error("unknown-force", f"{cells.clean_text(raw)!r} is not a force we know.{hint} "
+                  "Use the force's name as in the dropdown list.",
+                  at.sheet, at.row, at.col, at.header, raw)
+    return code
+
+
+def port_cell(ctx: Context, at: At, raw: Any) -> str | None:
+    if is_blank(raw) or not identifier_ok(ctx, at, raw):
+        return None
+    code = ctx.ref.port_code(raw)
+    if code is None:
+        hint = did_you_mean(suggest(str(raw), list(ctx.ref.ports.values())))
+        ctx.error("unknown-port", f"{cells.clean_text(raw)!r} is not a port we know.{hint} "
+                  "Pick the port from the dropdown list.", at.sheet, at.row, at.col, at.header, raw)
+    return code
+
+
+def pillar_cell(ctx: Context, at: At, raw: Any) -> str | None:
+    """'P2', 'Disrupting organised criminal networks' or 'P2 - Disrupting …' → 'P2'."""
+    if is_blank(raw) or not identifier_ok(ctx, at, raw):
+        return None
+    text = normalise_header(raw)
+    for code, entry in ctx.ref.pillars.items():
+        name = normalise_header(entry.get("name", "") if isinstance(entry, dict) else entry)
+        if text in (normalise_header(code), name) or text.startswith(normalise_header(code) + " "):
+            return code
+    ctx.error("bad-choice", f"{cells.clean_text(raw)!r} is not a pillar. Use one of "
+              f"{', '.join(ctx.ref.pillars)} (the dropdown lists them with their names).",
+              at.sheet, at.row, at.col, at.header, raw)
+    return None
+
+
+def operation_cell(ctx: Context, at: At, raw: Any) -> str | None:
+    if is_blank(raw) or not identifier_ok(ctx, at, raw):
+        return None
+    text = cells.clean_text(raw).upper()
+    if text in ctx.ref.operations:
+        return text
+    hint = did_you_mean(suggest(text, list(ctx.ref.operations)))
+    ctx.error("unknown-operation", f"{cells.clean_text(raw)!r} is not an operation we know.{hint} "
+              "Pick the operation code from the dropdown list.",
+              at.sheet, at.row, at.col, at.header, raw)
+    return None
+
+
+def choice_cell(ctx: Context, at: At, raw: Any, kind: str) -> str | None:
+    """A status, result or category from its list (case and spacing do not matter)."""
+    if is_blank(raw):
+        return None
+    options = CHOICES[kind]
+    text = normalise_header(raw)
+    text = normalise_header(SHORT_CHOICES.get(text, text))
+    for option in options:
+        if text == normalise_header(option):
+            return option.lower() if kind != "category" else option
+    ctx.error("bad-choice", f"{cells.clean_text(raw)!r} is not in the list for this column. Use "
+              f"one of: {', '.join(options)}.", at.sheet, at.row, at.col, at.header, raw)
+    return None
+
+
+def typed_cell(ctx: Context, at: At, raw: Any, column: Column) -> tuple[Any, str | None]:
+    """A detail cell read by its column's kind → (value, qualifier for money and counts)."""
+    kind = column.kind
+    if kind in ("count", "money"):
+        parsed = number_cell(ctx, at, raw, money=kind == "money", integer=kind == "count")
+        if parsed is None:
+            return None, None
+        value = int(parsed.value) if kind == "count" and parsed.value is not None else parsed.value
+        return value, parsed.qualifier
+    if kind == "date":
+        return date_cell(ctx, at, raw, earliest=ctx.date_floor, latest=ctx.today), None
+    readers = {"force": force_cell, "port": port_cell, "pillar": pillar_cell,
+               "operation": operation_cell}
+    if kind in readers:
+        return readers[kind](ctx, at, raw), None
+    if kind in CHOICES:
+        return choice_cell(ctx, at, raw, kind), None
+    if kind in IDENTIFIER_KINDS and not is_blank(raw) and not identifier_ok(ctx, at, raw):
+        return None, None
+    # Free text is stored as written, even when it starts with '=' (SECURITY.md row 22).
+    return (cells.clean_text(raw) or None), None
+
+
+def read_detail(sheet: Sheet, table: Table, ctx: Context,
+                header: Header | None = None) -> pd.DataFrame | None:
+    """Every non-blank row of a detail table → rows with the store table's columns.
+
+    Blank rows are skipped wherever they are; a totals row is checked, not added."""
+    header = header or find_header(sheet, table, ctx)
+    if header is None:
+        return None
+    warn_extras(sheet, header, header.extras, ctx)
+    hidden_rows(sheet, header.row, ctx)
+    rows: list[dict[str, Any]] = []
+    for r in range(header.row + 1, len(sheet.rows)):
+        raws = {c.key: cell(sheet.rows[r], header.columns.get(c.key)) for c in table.columns}
+        if all(is_blank(v) for v in raws.values()):
+            continue
+        if is_total_label(_first(raws)):
+            numeric = [c.key for c in table.columns
+                       if c.kind in ("count", "money") and c.key in header.columns]
+            sums = {header.columns[k]: decimal_sum([_dec(x.get(k)) for x in rows]) for k in numeric}
+            check_totals_row(ctx, sheet, r, sums, {header.columns[k]: header.names[k]
+                                                   for k in numeric})
+            continue
+        rows.append(_detail_row(sheet, r, table, header, ctx))
+    ctx.rows_read += len(rows)
+    return pd.DataFrame(rows, columns=list(DETAIL_COLUMNS[table.name]))
+
+
+def _dec(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def check_totals_row(ctx: Context, sheet: Sheet, r: int, sums: dict[int, Decimal],
+                     headers: dict[int, Any]) -> None:
+    """A 'Total' row is compared with the rows above it and never added (SECURITY.md row 14).
+
+    ``sums``: column (0-based) → the sum of the figures above; ``headers``: column → header."""
+    wrong = False
+    for col, expected in sums.items():
+        raw = cell(sheet.rows[r], col)
+        if is_blank(raw):
+            continue
+        parsed = cells.parse_number(raw, money=True, integer=False)
+        if parsed.value is not None and parsed.qualifier == "exact" and parsed.value != expected:
+            wrong = True
+            ctx.error("totals-mismatch",
+                      f"The totals row says {parsed.value:,} but the rows above add up to "
+                      f"{expected:,}. Correct the figures or the total (or delete the totals "
+                      "row: totals are worked out for you).",
+                      sheet.name, r, col, headers.get(col), raw)
+    if not wrong:
+        ctx.warn("totals-row", "This row was read as a totals row: it was checked against the "
+                 "rows above and not added to them.", sheet.name, r)
+
+
+def _detail_row(sheet: Sheet, r: int, table: Table, header: Header,
+                ctx: Context) -> dict[str, Any]:
+    row = sheet.rows[r]
+    raws = {c.key: cell(row, header.columns.get(c.key)) for c in table.columns}
+    record: dict[str, Any] = dict.fromkeys(DETAIL_COLUMNS[table.name])
+    record.update(sheet=sheet.name, row=r + 1)
+    for column in table.columns:
+        col = header.columns.get(column.key)
+        if col is None:
+            continue
+        at = At(sheet.name, r, col, header.names.get(column.key, column.header))
+        if column.required and is_blank(raws[column.key]):
+            ctx.error("required-blank", f"{column.header!r} must be filled in on every row.",
+                      at.sheet, at.row, at.col, at.header)
+            continue
+        value, qualifier = typed_cell(ctx, at, raws[column.key], column)
+        record[column.key] = value
+        if column.key == "value_gbp":
+            record["value_qualifier"] = qualifier if value is not None else None
+    return record
+
+
+def _first(raws: dict[str, Any]) -> Any:
+    return next((v for v in raws.values() if not is_blank(v)), "")
+
+
+def decimal_sum(values: list[Decimal | None]) -> Decimal:
+    return sum((v for v in values if v is not None), Decimal(0))
