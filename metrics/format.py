@@ -31,7 +31,7 @@ def round_down_for_more_than(v: float | int | Decimal, unit: str = "count") -> f
     Counts drop their fraction; money of £1 million or more goes down to a tenth of a million
     (3,399,999 gives 3,300,000), smaller money to whole pounds.
     """
-    if unit == "gbp" and abs(v) >= 1_000_000:
+    if unit == "gbp" and abs(float(v)) >= 1_000_000:
         return float(_floor(v, 100_000))
     return float(_floor(v))
 

@@ -9,6 +9,7 @@ NaVCIS ports return for NPO2025 (two ports), and one spend return by South Yorks
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -139,10 +140,18 @@ def build(path: Path) -> None:
     con.close()
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    path = tmp_path / "metrics.duckdb"
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "metrics.duckdb"
     build(path)
+    return path
+
+
+@pytest.fixture
+def db_path(template_db: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the fixture store for one test (tests may add rows)."""
+    path = tmp_path / "metrics.duckdb"
+    shutil.copyfile(template_db, path)
     return path
 
 
