@@ -170,7 +170,7 @@ def generate(out_dir: Path = DEMO_DIR, seed: int = SEED,
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(stable_bytes(wb))
         written.append(path)
-    for name, text in csv_files(plan).items():
+    for name, text in csv_files(plan, {c: f["name"] for c, f in ref.forces.items()}).items():
         path = out_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="")
@@ -236,3 +236,8 @@ def _make_room(db_path: Path, force: bool) -> None:
     wal = db_path.with_name(db_path.name + ".wal")
     if wal.exists():
         wal.unlink()
+
+
+if __name__ == "__main__":  # python -m loaders.demo: rewrite the committed demo files
+    for written in generate():
+        print(written.relative_to(DEMO_DIR))

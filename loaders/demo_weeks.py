@@ -69,6 +69,11 @@ PUBLISHED_2025: dict[str, dict[str, Figure]] = {
                                  note="Port of Dover, stop checks over two days"),
     },
 }
+VEHICLE_LISTS = ("south-yorkshire", "kent", "west-midlands")
+FORCE_VEHICLES = (("Car", "Land Rover", "Range Rover Evoque"), ("Car", "Ford", "Fiesta"),
+                  ("Van", "Ford", "Transit Custom"), ("Car", "Toyota", "Prius"),
+                  ("Motorcycle", "Honda", "PCX125"), ("Plant", "JCB", "3CX"),
+                  ("Car", "Mercedes-Benz", "C-Class"), ("Car", "BMW", "X5"))
 NOTES_2025 = {("kent", "value_recovered_gbp"): "Vehicles and plant seized at the Port of Dover"}
 OTHER_2025 = tuple(WEEK_RATES)
 RESUBMISSION_DATES = (date(2025, 11, 14), date(2025, 12, 12), date(2026, 1, 20),
@@ -98,8 +103,25 @@ def oa2025_first(forces: Sequence[str], rng: random.Random) -> list[ForceReturnP
             if who == force:
                 figures[measure] = replace(figures[measure], note=note)
         as_of = date(2025, 10, rng.randint(24, 29))
-        plans.append(ForceReturnPlan("OA2025", force, as_of, figures))
+        rows = vehicle_rows(figures, OA2025_WEEK, rng) if force in VEHICLE_LISTS else ()
+        plans.append(ForceReturnPlan("OA2025", force, as_of, figures, vehicles=rows))
     return plans
+
+
+def vehicle_rows(figures: dict[str, Figure], week: Sequence[date],
+                 rng: random.Random) -> tuple[dict[str, object], ...]:
+    """One row per recovered vehicle, matching the daily counts and values of the return."""
+    rows = []
+    counts = figures["vehicles_recovered"].days
+    values = figures["value_recovered_gbp"].days
+    for day, count, value in zip(week, counts, values, strict=True):
+        shares = apportion(int(value) // 250, [rng.uniform(0.6, 1.4) for _ in range(int(count))])  # type: ignore[call-overload]
+        for share_ in shares:
+            kind, make, model = rng.choice(FORCE_VEHICLES)
+            rows.append({"recovered_on": day, "vehicle_type": kind, "make": make, "model": model,
+                         "status": "Confirmed stolen" if rng.random() < 0.7 else "Suspected stolen",
+                         "value_gbp": share_ * 250, "note": None})
+    return tuple(rows)
 
 
 def oa2024_first(expected: Sequence[str], rng: random.Random) -> list[ForceReturnPlan]:
@@ -138,7 +160,8 @@ def resubmissions(first: Sequence[ForceReturnPlan], rng: random.Random) -> list[
                 figures["arrests"] = replace(fig, text=f"more than {int(fig.value)}",
                                              qualifier="at least",
                                              note="Investigations continuing")
-            plans.append(ForceReturnPlan("OA2025", force, as_of, figures))
+            plans.append(ForceReturnPlan("OA2025", force, as_of, figures,
+                                         vehicles=by_force[force].vehicles))
     return plans
 
 
