@@ -92,9 +92,13 @@ def ingest_bytes(
     if dry_run:
         parsed = _check(con, data, shown, settings, ref, result)
         return _preview(con, parsed, result, "checked") if parsed else _rejected(result)
-    archived = None
-    if len(data) <= settings.max_upload_bytes:  # never keep a file too large to accept
-        archived = archive_bytes(settings.archive_dir, data)[1]
+    try:
+        archived = _archive(data, settings)
+    except OSError as exc:  # disk full or no permission: record the attempt, save nothing
+        result.upload_id = subs.start_upload(con, sha=result.sha256, name=shown, size=len(data),
+                                             user=user, archive_path=None)
+        _finish_failed(con, result, user, settings, _failure_text(exc))
+        return result
     result.upload_id = subs.start_upload(con, sha=result.sha256, name=shown, size=len(data),
                                          user=user, archive_path=archived)
     try:
@@ -108,6 +112,12 @@ def ingest_bytes(
     except Exception as exc:  # noqa: BLE001 - any failure must leave the upload marked failed
         _finish_failed(con, result, user, settings, _failure_text(exc))
         return result
+
+
+def _archive(data: bytes, settings: Settings) -> str | None:
+    if len(data) > settings.max_upload_bytes:
+        return None  # never keep a file too large to accept
+    return archive_bytes(settings.archive_dir, data)[1]
 
 
 def read_and_parse(data: bytes, name: str, fmt: str, ref: Any) -> ParsedReturn:

@@ -62,8 +62,8 @@ def _annotated_bytes(
             return run_limited(annotate, data, fmt, summary, issues,
                                memory_bytes=settings.parse_memory_limit,
                                timeout_s=settings.parse_timeout_s)
-        except ParseFailed:
-            pass  # fall back to the list of issues alone
+        except (ParseFailed, Exception):  # noqa: BLE001 - a file openpyxl cannot copy
+            pass  # falls back to the list of issues alone
     return annotate(b"", None, summary, issues)
 
 
