@@ -10,7 +10,8 @@ Numbers (SECURITY.md rows 9–11)
 - Blank, "N/A", "n/a", "-", "–", "n/k", "not known", "unknown", "not recorded" → not recorded
   (value None), which is not the same as 0. "nil", "none" and "zero" mean 0: in police returns a
   "nil return" reports that nothing happened.
-- Refused with a message: negative figures, fractions where a count is expected, percentages,
+- Refused with a message: negative figures, fractions where a count is expected, more than two
+  decimal places, figures of a trillion or more, percentages,
   "£" in a count column, dates, and any other text. Never NaN or infinity.
 
 Dates (rows 12–13): day first, as in the UK. "01/02/2025" is 1 February 2025. See DATE_FORMATS.
@@ -72,6 +73,7 @@ _MONTH_ONLY = re.compile(r"^(?:[a-z]+\.?[ \-/]\d{2,4}|\d{1,2}[/\-]\d{4})$")
 EXCEL_1900 = date(1899, 12, 30)
 EXCEL_1904 = date(1904, 1, 1)
 
+MAX_FIGURE = Decimal("999999999999")   # the store's DECIMAL(14, 2) money columns hold less than 10¹²
 TEXT_LIMIT = 2_000
 _INVISIBLE = {"Cf", "Cc", "Co", "Cs", "Cn"}
 
@@ -147,19 +149,29 @@ def _checked(number: int | float | Decimal, qualifier: str, raw: object, *, inte
     if isinstance(number, float):
         if not math.isfinite(number):
             return Parsed(None, qualifier, f"{_show(raw)} is not a number. {NUMBER_HELP}")
-        number = Decimal(repr(number))
+        # Excel keeps 15 significant digits and shows them; a formula's 0.30000000000000004
+        # is the 0.3 the person sees.
+        number = Decimal(format(number, ".15g"))
     value = Decimal(number)
     if not value.is_finite():
         return Parsed(None, qualifier, f"{_show(raw)} is not a number. {NUMBER_HELP}")
     if value < 0:
         return Parsed(None, qualifier, f"{_show(raw)} is negative; figures cannot be below 0. "
                       "Enter the figure without a minus sign, or correct it.")
+    if value > MAX_FIGURE:
+        return Parsed(None, qualifier, f"{_show(raw)} is too large to be a real figure (the largest "
+                      f"accepted is {MAX_FIGURE:,}). Check the cell.")
     if value == value.to_integral_value():
         value = value.quantize(Decimal(1))
     elif integer:
         return Parsed(None, qualifier, f"{_plain(value)} is not a whole number; this column holds a "
                       "count. Enter a whole number.")
-    return Parsed(value.normalize() if value != value.to_integral_value() else value, qualifier)
+    value = value.normalize() if value != value.to_integral_value() else value
+    if -value.as_tuple().exponent > 2:  # type: ignore[operator]
+        # The store keeps two decimal places; a third would be rounded away silently.
+        return Parsed(None, qualifier, f"{_plain(value)} has more than two decimal places. Round it "
+                      "to pence (two decimal places).")
+    return Parsed(value, qualifier)
 
 
 def _plain(value: Decimal) -> str:
