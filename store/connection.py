@@ -83,5 +83,6 @@ def lock_down(con: duckdb.DuckDBPyConnection) -> None:
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     """The latest upload id: caches and exports are keyed on it (SECURITY.md traps 1 and 2)."""
-    row = con.execute("SELECT coalesce(max(id), 0) FROM upload").fetchone()
-    return int(row[0]) if row else 0
+    # fetchall, not fetchone: a half-read result blocks the next con.sql() in DuckDB 2.0.
+    rows = con.execute("SELECT coalesce(max(id), 0) FROM upload").fetchall()
+    return int(rows[0][0]) if rows else 0
