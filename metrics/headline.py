@@ -9,7 +9,7 @@ import duckdb
 
 from metrics.coverage import coverage
 from metrics.format import fmt_date, fmt_money, phrase
-from metrics.query import totals
+from metrics.query import is_illustrative, totals
 from metrics.scope import Filters
 from store.connection import data_version
 
@@ -49,11 +49,6 @@ def _number(value: float | None) -> int | float | None:
     return int(value) if float(value).is_integer() else float(value)
 
 
-def _is_illustrative(con: duckdb.DuckDBPyConnection) -> bool:
-    rows = con.execute("SELECT count(*) FROM upload WHERE uploaded_by = 'demo'").fetchall()
-    return bool(rows[0][0])
-
-
 def _line(name: str, value: float | None, qualifier: str) -> str:
     """'more than 365 arrests'; money and missing figures as 'Label: value'."""
     singular, plural = HEADLINE_NOUNS[name]
@@ -87,7 +82,7 @@ def headline(con: duckdb.DuckDBPyConnection, operation: str, as_at: date) -> dic
         result[f"{measure}_qualifier"] = qualifier
         lines.append(_line(measure, value, qualifier))
     result.update(forces_reporting=held.reporting, forces_expected=held.expected,
-                  data_version=data_version(con), illustrative=_is_illustrative(con))
+                  data_version=data_version(con), illustrative=is_illustrative(con))
     lines.append(f"{held.reporting} of {held.expected} forces reported")
     if result["illustrative"]:
         lines.append("Illustrative data: these figures come from demonstration returns.")

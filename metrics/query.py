@@ -32,7 +32,8 @@ from metrics.spend import spend_by_pillar, spend_total
 
 __all__ = [
     "Coverage", "Filters", "by_day", "by_force", "by_pillar", "by_region", "compare_operations",
-    "coverage", "coverage_by_force", "latest_uploads", "operations", "ports",
+    "coverage", "coverage_by_force", "forces", "is_illustrative", "latest_uploads", "operations",
+    "ports", "regions",
     "published_vs_returns", "spend_by_pillar", "spend_total", "totals",
 ]
 
@@ -146,6 +147,21 @@ def by_pillar(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     result["spend_gbp"] = result["spend_gbp"].fillna(0.0)
     result = result.sort_values("sort_order").drop(columns=["sort_order"])
     return result.reset_index()
+
+
+def regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every region: code, name, in their reference order."""
+    return frame(con, "SELECT code, name FROM region ORDER BY sort_order, code")
+
+
+def forces(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every force: code, name, short_name, region, country, by short name."""
+    return frame(con, "SELECT code, name, short_name, region, country FROM force ORDER BY short_name")
+
+
+def is_illustrative(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when any upload was loaded by the 'demo' user: figures must be labelled illustrative."""
+    return bool(con.execute("SELECT count(*) FROM upload WHERE uploaded_by = 'demo'").fetchall()[0][0])
 
 
 def operations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

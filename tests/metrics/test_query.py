@@ -226,3 +226,26 @@ def test_queries_survive_half_read_result(con: duckdb.DuckDBPyConnection) -> Non
     """A page's earlier fetchone() does not block the next metric query."""
     con.execute("SELECT id FROM upload").fetchone()
     assert _total(con, Filters("OA2025", LATER), "arrests")["value"] == 67
+
+
+def test_reference_lists_for_filters(con: duckdb.DuckDBPyConnection) -> None:
+    """Regions come in reference order; forces carry their region."""
+    assert list(query.regions(con)["code"]) == ["yorkshire-humber", "west-midlands", "south-west"]
+    found = query.forces(con).set_index("code")
+    assert found.loc["wiltshire", "region"] == "south-west"
+
+
+def test_is_illustrative_only_with_demo_uploads(con: duckdb.DuckDBPyConnection) -> None:
+    """The fixture has no demo uploads; adding one by user 'demo' flips the flag."""
+    assert query.is_illustrative(con) is False
+    con.execute("INSERT INTO upload (id, sha256, original_name, size_bytes, uploaded_by, "
+                "uploaded_at, outcome) VALUES (9, 'd', 'demo.xlsx', 1, 'demo', now(), 'accepted')")
+    assert query.is_illustrative(con) is True
+
+
+def test_data_version_leaves_connection_usable(con: duckdb.DuckDBPyConnection) -> None:
+    """Reading the data version does not block a following con.sql() call."""
+    from store.connection import data_version
+
+    assert data_version(con) == 8
+    assert con.sql("SELECT 1").fetchall() == [(1,)]
