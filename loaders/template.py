@@ -213,14 +213,14 @@ def _write_fields(ws: Worksheet, ctx: _Context, row: int) -> int:
         label.font = BOLD
         cell = ws.cell(row, 2, _field_value(fld, ctx))
         _input(cell)
+        # Help goes in the input message, not beside the value: the reader takes the next
+        # non-empty cell to the right of a label as its value.
         if fld.kind == "date":
             cell.number_format = DATE_FORMAT
-            _date_validation(ws, f"B{row}", ctx)
+            _date_validation(ws, f"B{row}", ctx, prompt=fld.help)
         elif fld.kind in ("operation", "force", "grant") or fld.key == "recipient":
             _list_validation(ws, f"B{row}", ctx, "force" if fld.key == "recipient" else fld.kind,
-                             strict=fld.key != "recipient")
-        if fld.help:
-            ws.cell(row, 3, fld.help)
+                             strict=fld.key != "recipient", prompt=fld.help)
         row += 1
     return row
 
@@ -343,21 +343,28 @@ def _column_validations(ws: Worksheet, table: Table, ctx: _Context, first: int, 
 
 
 def _list_validation(ws: Worksheet, area: str, ctx: _Context, name: str,
-                     strict: bool = True) -> None:
+                     strict: bool = True, prompt: str = "") -> None:
     """A dropdown; ``strict`` False lets people type a value that is not in the list."""
     dv = DataValidation(type="list", formula1=f"={ctx.lists[name]}", allow_blank=True,
                         showErrorMessage=strict, errorTitle="Not in the list",
                         error="Pick a value from the dropdown list.")
+    _prompt(dv, prompt)
     dv.add(area)
     ws.add_data_validation(dv)
 
 
-def _date_validation(ws: Worksheet, area: str, ctx: _Context) -> None:
+def _date_validation(ws: Worksheet, area: str, ctx: _Context, prompt: str = "") -> None:
     dv = DataValidation(type="date", operator="between", formula1="DATE(2020,1,1)",
                         formula2="DATE(2040,12,31)", allow_blank=True, showErrorMessage=True,
                         errorTitle="Not a date", error="Enter a date as day/month/year.")
+    _prompt(dv, prompt)
     dv.add(area)
     ws.add_data_validation(dv)
+
+
+def _prompt(dv: DataValidation, text: str) -> None:
+    if text:
+        dv.showInputMessage, dv.prompt = True, text[:250]   # Excel's limit is 255
 
 
 def _input(cell: Any) -> Any:
