@@ -20,8 +20,8 @@ import duckdb
 
 from loaders.changes import changed_figures, changes_summary
 from loaders.issues import Issue, error, has_errors
-from loaders.layouts import LAYOUTS
 from loaders.records import ParsedReturn
+from loaders.store_checks import store_issues
 from store import submissions as subs
 from store.archive import archive_bytes, display_name, sha256_of
 from store.audit import audit
@@ -160,42 +160,6 @@ def _check(
     return None if has_errors(result.issues) else parsed
 
 
-def store_issues(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, name: str) -> list[Issue]:
-    """Checks against the store: the operation or grant exists and the submitter is expected."""
-    if parsed.return_key is None or parsed.kind not in LAYOUTS:
-        if has_errors(parsed.issues):
-            return []  # the parser has already said what is missing
-        return [error("return_unknown", f"{name}: could not tell which return this is (operation, "
-                      "force or grant missing). Start from the template for your return and fill "
-                      "in its header fields.")]
-    where = {"sheet": LAYOUTS[parsed.kind].tables[0].sheet}
-    if parsed.kind == "spend-return":
-        if _exists(con, "SELECT 1 FROM grant_fund WHERE ref = ?", parsed.grant_ref):
-            return []
-        return [error("unknown_grant", f"{name}: grant {parsed.grant_ref!r} is not one we know. "
-                      "Use the grant reference from your allocation letter (for example G2).",
-                      header="Grant", value=parsed.grant_ref, **where)]
-    if not _exists(con, "SELECT 1 FROM operation WHERE code = ?", parsed.operation):
-        return [error("unknown_operation", f"{name}: operation {parsed.operation!r} is not one we "
-                      "know. Choose the operation from the list in the template.",
-                      header="Operation", value=parsed.operation, **where)]
-    expected = {r[0] for r in con.execute(
-        "SELECT force_code FROM operation_force WHERE operation = ?", [parsed.operation]).fetchall()}
-    if parsed.kind == "ports-return":
-        expected = {"navcis"}
-    # An operation with no list of expected forces cannot be checked here; the list is reference data.
-    if expected and parsed.submitter not in expected:
-        return [error("submitter_not_expected", f"{name}: {parsed.submitter!r} is not expected to "
-                      f"send a {parsed.kind} for {parsed.operation}. Check the operation and the "
-                      "force in the header, or ask the operation lead to add your force.",
-                      header="Force", value=parsed.submitter, **where)]
-    return []
-
-
-def _exists(con: duckdb.DuckDBPyConnection, sql: str, value: object) -> bool:
-    return con.execute(sql, [value]).fetchone() is not None
-
-
 def _merged(*groups: list[Issue]) -> list[Issue]:
     """Issues in order found, each once (the parser may repeat the reader's)."""
     seen: dict[Issue, None] = {}
@@ -233,17 +197,17 @@ def _save(
     try:
         previous = subs.latest_submission(con, key)
         version = previous["version"] + 1 if previous else 1
-        changed = changed_figures(con, key, parsed.values, previous["id"] if previous else None)
+        changed = changed_figures(con, key, parsed.values, previous["id"]) if previous else []
         submission_id = subs.insert_submission(
-            con, upload_id=result.upload_id, return_key=key, parsed=parsed, version=version,
+            con, upload_id=_uid(result), return_key=key, parsed=parsed, version=version,
             supersedes=previous["id"] if previous else None,
             data_as_of=parsed.data_as_of or date.today())
         stored = subs.insert_values(con, submission_id, parsed.values)
         subs.insert_details(con, submission_id, parsed.details)
-        subs.insert_issues(con, result.upload_id, [i.as_dict() for i in result.issues])
+        subs.insert_issues(con, _uid(result), [i.as_dict() for i in result.issues])
         result.version, result.values, result.changed = version, stored, changed
         result.outcome, result.message = "accepted", _accepted_text(result, previous)
-        subs.finish_upload(con, result.upload_id, "accepted", message=result.message,
+        subs.finish_upload(con, _uid(result), "accepted", message=result.message,
                            return_kind=parsed.kind, return_key=key, rows_read=parsed.rows_read,
                            values_stored=stored)
         _audit(con, result, user, settings)
@@ -254,6 +218,12 @@ def _save(
             raise _Conflict(str(exc)) from exc
         raise
     return result
+
+
+def _uid(result: IngestResult) -> int:
+    if result.upload_id is None:
+        raise RuntimeError("the upload row was not recorded")
+    return result.upload_id
 
 
 def _is_conflict(exc: Exception) -> bool:
@@ -283,7 +253,7 @@ def _duplicate(
             con, sha=result.sha256, name=result.file, size=len(data), user=user,
             archive_path=None, outcome="duplicate", message=result.message)
     else:
-        subs.finish_upload(con, result.upload_id, "duplicate", message=result.message)
+        subs.finish_upload(con, _uid(result), "duplicate", message=result.message)
     _audit(con, result, user, settings)
     return result
 
@@ -303,8 +273,8 @@ def _reject(
     _rejected(result)
     con.execute("BEGIN TRANSACTION")
     try:
-        subs.insert_issues(con, result.upload_id, [i.as_dict() for i in result.issues])
-        subs.finish_upload(con, result.upload_id, "rejected", message=result.message,
+        subs.insert_issues(con, _uid(result), [i.as_dict() for i in result.issues])
+        subs.finish_upload(con, _uid(result), "rejected", message=result.message,
                            return_key=result.return_key)
         _audit(con, result, user, settings)
         con.execute("COMMIT")
@@ -321,8 +291,8 @@ def _preview(
     previous = subs.latest_submission(con, parsed.return_key or "")
     result.version = previous["version"] + 1 if previous else 1
     result.values = 0 if parsed.values is None else len(parsed.values)
-    result.changed = changed_figures(con, parsed.return_key or "", parsed.values,
-                                     previous["id"] if previous else None)
+    result.changed = (changed_figures(con, parsed.return_key or "", parsed.values, previous["id"])
+                      if previous else [])
     result.outcome = outcome
     replaces = f" It would replace version {previous['version']}." if previous else ""
     result.message = (f"{result.file} passed every check: {result.values:,} figures, "
@@ -336,7 +306,7 @@ def _finish_failed(
     result.outcome = "failed"
     result.message = f"{result.file} was not saved: {why}"
     try:
-        subs.finish_upload(con, result.upload_id, "failed", message=result.message)
+        subs.finish_upload(con, _uid(result), "failed", message=result.message)
         _audit(con, result, user, settings)
     except duckdb.Error:
         pass  # left 'in_progress': recover_interrupted marks it failed at the next start

@@ -162,6 +162,9 @@ def _issue_row(ws: Worksheet, r: int, issue: dict[str, Any]) -> None:
     message = str(issue["message"])
     parts = _LAST_SENTENCE.split(message)
     fix = parts[-1] if len(parts) > 1 else ""
+    if not fix and ": " in message:  # 'X must be filled in: enter the figure, or 0 …'
+        tail = message.rsplit(": ", 1)[1]
+        fix = tail[:1].upper() + tail[1:]
     row = (issue["code"], issue["severity"], issue.get("sheet") or "", where,
            issue.get("header") or "", issue.get("value") or "", message, fix)
     for col, value in enumerate(row, start=1):
