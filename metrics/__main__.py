@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from metrics.headline import UnknownOperation, headline
-from metrics.registry import METRICS
+from metrics.registry import METRICS, markdown_table
 from store.connection import DatabaseBusy, open_db
 from store.settings import settings
 
@@ -36,11 +36,15 @@ def _parser() -> argparse.ArgumentParser:
                       help="figures as at this date (YYYY-MM-DD); default today")
     head.add_argument("--db", type=Path, help="database file (default: NVCRP_DB or data/nvcrp.duckdb)")
     head.add_argument("--json", action="store_true", help="print JSON instead of text")
-    commands.add_parser("list", help="every metric in the registry with its unit and label")
+    listing = commands.add_parser("list", help="every metric in the registry with its unit and label")
+    listing.add_argument("--markdown", action="store_true", help="print a Markdown table")
     return parser
 
 
-def _list_metrics() -> int:
+def _list_metrics(markdown: bool) -> int:
+    if markdown:
+        print(markdown_table())
+        return 0
     for metric in METRICS.values():
         flag = " (indicative)" if metric.indicative else ""
         print(f"{metric.name:32} {metric.unit:8} {metric.pillar or '-':3} {metric.label}{flag}")
@@ -76,7 +80,7 @@ def _headline(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "list":
-        return _list_metrics()
+        return _list_metrics(args.markdown)
     return _headline(args)
 
 

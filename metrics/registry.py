@@ -147,3 +147,21 @@ def max_totalled() -> list[str]:
 def in_pillars(pillars: tuple[str, ...]) -> list[str]:
     """Measure names in the given pillars (all measures when none are given)."""
     return [m.name for m in measures() if not pillars or m.pillar in pillars]
+
+
+def registry_rows() -> list[dict[str, object]]:
+    """The registry as plain rows (for tables, exports and the README)."""
+    keys = ("name", "label", "unit", "pillar", "kind", "formula", "indicative", "caveat",
+            "description")
+    return [{key: getattr(metric, key) for key in keys} for metric in METRICS.values()]
+
+
+def markdown_table() -> str:
+    """A Markdown table of every metric: the README's list of metrics is this text."""
+    lines = ["| Name | Label | Unit | Pillar | Description |", "|---|---|---|---|---|"]
+    for metric in METRICS.values():
+        note = " (indicative)" if metric.indicative else ""
+        text = metric.description.replace("|", "\\|")
+        lines.append(f"| `{metric.name}` | {metric.label}{note} | {metric.unit} | "
+                     f"{metric.pillar or '–'} | {text} |")
+    return "\n".join(lines)

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from metrics.registry import METRICS, UNITS, max_totalled
+from metrics.registry import METRICS, UNITS, markdown_table, max_totalled
 from store.settings import REFERENCE_DIR
 
 
@@ -50,3 +50,10 @@ def test_derived_inputs_exist() -> None:
 def test_partner_agencies_is_max_totalled() -> None:
     """Partner agencies combine by the largest return, as measures.csv says."""
     assert max_totalled() == ["partner_agencies"]
+
+
+def test_markdown_table_lists_every_metric() -> None:
+    """The README's table has one row per registry metric."""
+    table = markdown_table().splitlines()
+    assert len(table) == 2 + len(METRICS)
+    assert all(f"| `{name}` |" in "\n".join(table) for name in METRICS)
