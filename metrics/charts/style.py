@@ -74,3 +74,21 @@ def with_words(spec: ChartSpec, *, marking: str | None = None, as_at: str | None
                                font={"size": 13, "color": "#0b0c0c"},
                                yshift=top - 10 if y == 1 else -65)
     return fig
+
+
+@dataclass(frozen=True)
+class Words:
+    """What every chart's subtitle and source line say about the selection."""
+
+    operation: str                    # 'Operation Alliances 2025'
+    period: str                       # '13 to 19 October 2025'
+    as_at: str                        # '2 March 2026'
+    geography: str = "England and Wales"
+    illustrative: bool = False
+
+    def subtitle(self, measure: str) -> str:
+        return f"{measure}, {self.geography}, {self.operation} ({self.period}), as at {self.as_at}"
+
+    def source(self, extra: str | None = None) -> str:
+        text = SOURCE_RETURNS + (f"; {extra}" if extra else "")
+        return text + ("; illustrative demo data" if self.illustrative else "")
