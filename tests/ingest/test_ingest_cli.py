@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIGURES, force_return
+from ingest_kit import FIGURES, force_return
 
 from loaders.reference import Reference
 

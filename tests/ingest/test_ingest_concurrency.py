@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import FIGURES, force_return
+from ingest_kit import FIGURES, force_return
 
 from loaders.ingest import CONFLICT, IngestResult, ingest_file
 from loaders.reference import Reference

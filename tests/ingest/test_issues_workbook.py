@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
-from conftest import FIGURES, force_return
+from ingest_kit import FIGURES, force_return
 
 from loaders.ingest import ingest_file
 from loaders.issues_workbook import PROBLEM_FILL, write_issues_workbook
