@@ -47,6 +47,9 @@ _TARGET = re.compile(rb"Target\s*=\s*[\"']([^\"']*)[\"']")
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _ATTR = re.compile(rb"([\w:]+)\s*=\s*[\"']([^\"']*)[\"']")
 _REL_TAG = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_ODS_TAG = re.compile(rb"<(?:\w+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>")
+_ROWS_REPEATED = re.compile(rb"number-rows-repeated\s*=\s*[\"']([0-9]{1,12})[\"']")
+_COLS_REPEATED = re.compile(rb"number-columns-repeated\s*=\s*[\"']([0-9]{1,12})[\"']")
 
 
 def preflight(data: bytes, name: str, *, max_bytes: int) -> tuple[str | None, list[Issue]]:
@@ -165,6 +168,8 @@ def _content_issues(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str
     issues += _external_link_issues(zf, infos, name)
     if fmt == "xlsx" and not issues:
         issues += _extent_issues(zf, infos, name)
+    if fmt == "ods" and not issues and "content.xml" in zf.namelist():
+        issues += _size_issues(name, ods_extents(zf))
     return issues
 
 
@@ -283,15 +288,71 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
+def ods_extents(zf: zipfile.ZipFile) -> dict[str, tuple[int, int]]:
+    """Table name → (last row, last column) holding anything, with repeats expanded arithmetically.
+
+    An ODS row or cell can say it repeats a million times; readers expand that, so the extent is
+    what they would allocate. Empty repeated cells and rows (LibreOffice pads every sheet with
+    them) extend nothing.
+    """
+    extents: dict[str, tuple[int, int]] = {}
+    table, row, rows, cols = "", 0, 0, 0
+    row_start = column = 0
+    repeat = 1
+    for block in _blocks(zf, "content.xml", b"row>"):
+        for tag in _ODS_TAG.finditer(block):
+            kind, attrs = tag.group(1), tag.group(2)
+            if kind == b"table":
+                table, row, rows, cols = _ods_name(attrs), 0, 0, 0
+            elif kind == b"table-row":
+                repeat = _repeat(attrs, _ROWS_REPEATED)
+                row_start, column = row, 0
+                row += repeat
+            else:
+                width = _repeat(attrs, _COLS_REPEATED)
+                column += width
+                if b"value-type" in attrs or not tag.group(3):
+                    rows, cols = max(rows, row_start + repeat), max(cols, column)
+            if table:
+                extents[table] = (rows, cols)
+    return extents
+
+
+def _ods_name(attrs: bytes) -> str:
+    found = re.search(rb"name\s*=\s*[\"']([^\"']*)[\"']", attrs)
+    return _unescape(found.group(1).decode("utf-8", "replace")) if found else "?"
+
+
+def _repeat(attrs: bytes, pattern: re.Pattern[bytes]) -> int:
+    found = pattern.search(attrs)
+    return max(int(found.group(1)), 1) if found else 1
+
+
+def _blocks(zf: zipfile.ZipFile, member: str, end: bytes) -> Iterator[bytes]:
+    """A part cut after the last ``end`` in each chunk, so no tag straddles two blocks."""
+    buffer = b""
+    with zf.open(member) as part:
+        while chunk := part.read(CHUNK):
+            buffer += chunk
+            cut = buffer.rfind(end)
+            if cut >= 0:
+                yield buffer[: cut + len(end)]
+                buffer = buffer[cut + len(end):]
+    yield buffer
+
+
 def _extent_issues(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> list[Issue]:
     by_part = {part: sheet for sheet, part in sheet_parts(zf).items()}
-    issues = []
     members = {i.filename for i in infos}
     worksheets = {i.filename for i in infos
                   if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")}
-    for member in sorted(worksheets | (set(by_part) & members)):
-        rows, cols = sheet_extent(zf, member)
-        sheet = by_part.get(member, member)
+    return _size_issues(name, {by_part.get(m, m): sheet_extent(zf, m)
+                               for m in sorted(worksheets | (set(by_part) & members))})
+
+
+def _size_issues(name: str, extents: dict[str, tuple[int, int]]) -> list[Issue]:
+    issues = []
+    for sheet, (rows, cols) in extents.items():
         if rows > MAX_ROWS or cols > MAX_COLUMNS or rows * cols > CELL_BUDGET:
             last = f"{column_letter(cols - 1)}{rows}" if rows and cols else f"row {rows}"
             issues.append(error("sheet-too-large", f"{name}: sheet {sheet!r} uses cells up to {last} "

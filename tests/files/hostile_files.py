@@ -104,3 +104,30 @@ def with_external_link(data: bytes) -> bytes:
             'TargetMode="External"/></Relationships>').encode()
     data = with_member(data, "xl/externalLinks/externalLink1.xml", link)
     return with_member(data, "xl/externalLinks/_rels/externalLink1.xml.rels", rels)
+
+
+ODS_CONTENT = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:'
+               'names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:'
+               'xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+               'office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Return">'
+               '{rows}</table:table></office:spreadsheet></office:body></office:document-content>')
+ODS_MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:'
+                'tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+                'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                '</manifest:manifest>')
+
+
+def ods(rows_xml: str) -> bytes:
+    """A minimal OpenDocument spreadsheet with one table, 'Return', holding the given rows."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        target.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        target.writestr("META-INF/manifest.xml", ODS_MANIFEST, zipfile.ZIP_DEFLATED)
+        target.writestr("content.xml", ODS_CONTENT.format(rows=rows_xml), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def ods_cell(value: float, *, repeat: int = 1) -> str:
+    return (f'<table:table-cell table:number-columns-repeated="{repeat}" office:value-type="float" '
+            f'office:value="{value}"><text:p>{value}</text:p></table:table-cell>')

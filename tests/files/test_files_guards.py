@@ -172,3 +172,18 @@ def test_large_plain_workbook_checked_quickly() -> None:
     started = time.perf_counter()
     assert codes(data) == ("xlsx", [])
     assert time.perf_counter() - started < 0.5
+
+
+def test_row31_ods_repeated_cell_bomb_refused() -> None:
+    """An ODS row repeated a million times with a valued cell repeated 16,384 times is refused."""
+    row = f'<table:table-row table:number-rows-repeated="1048576">{hf.ods_cell(1, repeat=16384)}</table:table-row>'
+    fmt, issues = preflight(hf.ods(row), "bomb.ods", max_bytes=LIMIT)
+    assert fmt is None and issues[0].code == "sheet-too-large" and issues[0].sheet == "Return"
+
+
+def test_ods_empty_padding_rows_allowed() -> None:
+    """LibreOffice's empty padding (a million empty repeated rows) does not count as data."""
+    rows = (f"<table:table-row>{hf.ods_cell(1)}</table:table-row><table:table-row "
+            'table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="1024"/>'
+            "</table:table-row>")
+    assert codes(hf.ods(rows), "return.ods") == ("ods", [])

@@ -105,6 +105,15 @@ def test_damaged_workbook_raises_parse_failed() -> None:
         read_workbook(data, "broken.xlsx", "xlsx")
 
 
+def test_ods_rows_keep_numbers_across_repeated_blank_rows() -> None:
+    """An ODS table's repeated blank rows are expanded, so later rows keep their numbers."""
+    rows = (f"<table:table-row>{hf.ods_cell(1)}{hf.ods_cell(2)}</table:table-row>"
+            '<table:table-row table:number-rows-repeated="3"><table:table-cell/></table:table-row>'
+            f"<table:table-row>{hf.ods_cell(5)}</table:table-row>")
+    sheet = read(hf.ods(rows), "return.ods").sheets["Return"]
+    assert sheet.rows[0] == [1, 2] and sheet.rows[4][0] == 5 and len(sheet.rows) == 5
+
+
 # --- CSV (row 35) ----------------------------------------------------------------------------
 
 def csv_rows(data: bytes) -> list[list[object]]:
