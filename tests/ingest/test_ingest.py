@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
-from ingest_kit import FIGURES, force_return
+from ingest_kit import FIGURES, force_return, ports_return, spend_return
 
 from loaders.ingest import ingest_file
 from loaders.reference import Reference
@@ -162,3 +162,48 @@ def test_hostile_name_is_archived_under_sha(
     assert (config.archive_dir / row["archive_path"]).read_bytes() == path.read_bytes()
     assert "\u202e" not in row["original_name"]
     assert [p.name for p in config.archive_dir.rglob("*") if p.is_file()] == [result.sha256]
+
+
+def test_ports_return_stores_detail_rows(
+        con: duckdb.DuckDBPyConnection, ref: Reference, config: Settings, tmp_path: Path) -> None:
+    """A ports return stores its per-port figures, containers and vehicles in one submission."""
+    result = ingest_file(con, ports_return(tmp_path / "ports.xlsx", ref), user="ann",
+                         settings=config, ref=ref)
+    assert result.outcome == "accepted", result.issues
+    assert result.return_key == "NPO2025:navcis:ports-return"
+    counts = data_counts(con)
+    assert (counts["container"], counts["vehicle"]) == (1, 1)
+    assert con.execute("SELECT value FROM value WHERE measure = 'port_value_recovered_gbp' "
+                       "AND port = 'felixstowe'").fetchone()[0] == 230000
+
+
+def test_spend_return_stores_spend_lines(
+        con: duckdb.DuckDBPyConnection, ref: Reference, config: Settings, tmp_path: Path) -> None:
+    """A spend return stores its lines with their amounts and provenance."""
+    result = ingest_file(con, spend_return(tmp_path / "spend.xlsx", ref), user="ann",
+                         settings=config, ref=ref)
+    assert result.outcome == "accepted", result.issues
+    rows = con.execute("SELECT amount_gbp, sheet FROM spend_line ORDER BY row").fetchall()
+    assert [float(r[0]) for r in rows] == [12500.5, 2000.0]
+    assert {r[1] for r in rows} == {"Spend"}
+
+
+def test_first_version_lists_no_changes(
+        con: duckdb.DuckDBPyConnection, ref: Reference, config: Settings, tmp_path: Path) -> None:
+    """A first version has nothing to compare with, so its change list is empty."""
+    result = ingest_file(con, force_return(tmp_path / "v1.xlsx", ref), user="ann",
+                         settings=config, ref=ref)
+    assert (result.version, result.changed) == (1, [])
+
+
+def test_archive_failure_is_recorded_and_saves_nothing(
+        con: duckdb.DuckDBPyConnection, ref: Reference, tmp_path: Path) -> None:
+    """When the archive cannot be written (disk full, no permission) the upload fails cleanly."""
+    blocked = tmp_path / "archive"
+    blocked.write_text("a file where the archive folder should be")
+    config = Settings(db_path=tmp_path / "store.duckdb", archive_dir=blocked)
+    result = ingest_file(con, force_return(tmp_path / "a.xlsx", ref), user="ann",
+                         settings=config, ref=ref)
+    assert result.outcome == "failed" and "could not write" in result.message
+    assert upload_row(con, result.upload_id)["outcome"] == "failed"
+    assert data_counts(con) == {t: 0 for t in data_counts(con)}
