@@ -158,9 +158,9 @@ def _sparse(total: int, forces: Sequence[str], rng: random.Random) -> dict[str, 
     return {f: parts.get(f, 0) for f in forces}
 
 
-def with_text(fig: Figure, text: str, qualifier: str, keep_days: bool = False) -> Figure:
-    """The same figure stated in words, e.g. 'over 900' (days left blank unless kept)."""
-    return replace(fig, text=text, qualifier=qualifier, days=fig.days if keep_days else ())
+def with_text(fig: Figure, text: str, qualifier: str) -> Figure:
+    """The same figure stated in words, e.g. 'over £500,000': days left blank, as forces do."""
+    return replace(fig, text=text, qualifier=qualifier, days=())
 
 
 # A typical national week total for each other measure (illustrative), shared out by force size.

@@ -215,11 +215,3 @@ def mistakes(first: Sequence[ForceReturnPlan]) -> list[ForceReturnPlan]:
                            data_as_of=date(2025, 10, 23), rejected=True,
                            tag="days-do-not-add-up"))
     return out
-
-
-def check_sum(plans: Sequence[ForceReturnPlan], measure: str) -> float:
-    """The total of one measure over plans (the latest per force is the caller's job)."""
-    return sum(p.figures[measure].value for p in plans if measure in p.figures)
-
-
-__all__ = ["oa2024_first", "oa2025_first", "resubmissions", "mistakes", "apportion", "check_sum"]
