@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import PurePosixPath
@@ -105,9 +106,8 @@ def _zip_checks(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
     try:
         zf = zipfile.ZipFile(BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return None, [error("bad-zip", f"{name}: the file looks like an Excel workbook but is damaged "
-                            "(not a readable zip). Open it in Excel, save again and upload.")]
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return None, [_damaged(name)]
     with zf:
         issues = _directory_issues(infos, name)
         if issues:
@@ -117,8 +117,18 @@ def _zip_checks(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
         if fmt is None:
             return None, [error("not-a-spreadsheet", f"{name}: this is a zip archive but not an Excel "
                                 "or OpenDocument workbook. Upload the return saved as .xlsx or .csv.")]
-        issues = _content_issues(zf, infos, name, fmt)
+        try:
+            issues = _content_issues(zf, infos, name, fmt)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError,
+                ValueError, KeyError):
+            # Checksum failures, unknown compression methods and truncated parts all land here.
+            return None, [_damaged(name)]
         return (None if issues else fmt), issues
+
+
+def _damaged(name: str) -> Issue:
+    return error("bad-zip", f"{name}: the file looks like a workbook but is damaged (its parts cannot "
+                 "be unpacked). Open it in Excel, save it again as .xlsx and upload that.")
 
 
 def _directory_issues(infos: list[zipfile.ZipInfo], name: str) -> list[Issue]:

@@ -109,6 +109,7 @@ def _crash_reason(exitcode: int | None, memory_bytes: int) -> str:
 
 def _child(sender: Connection, func: Callable[..., Any], args: tuple[Any, ...], memory_bytes: int) -> None:
     result: tuple[str, Any]
+    os.environ["RUST_BACKTRACE"] = "0"  # one line in the log when calamine aborts, not a page
     try:
         limit = _address_space() + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

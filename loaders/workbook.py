@@ -17,6 +17,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections import Counter
 from typing import Any
 
@@ -58,7 +59,10 @@ def read_workbook(data: bytes, name: str, fmt: str) -> Workbook:
                           f"{str(exc)[:200]})") from exc
     workbook = Workbook(name=name, format=fmt, sheets=sheets)
     if fmt == "xlsx":
-        _add_xlsx_markup(workbook, data)
+        try:
+            _add_xlsx_markup(workbook, data)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError) as exc:
+            raise ParseFailed(f"the workbook is damaged ({type(exc).__name__})") from exc
     return workbook
 
 

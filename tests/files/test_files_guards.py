@@ -187,3 +187,12 @@ def test_ods_empty_padding_rows_allowed() -> None:
             'table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="1024"/>'
             "</table:table-row>")
     assert codes(hf.ods(rows), "return.ods") == ("ods", [])
+
+
+def test_corrupted_part_is_damaged_not_a_crash() -> None:
+    """A workbook whose sheet data fails its checksum is refused as damaged, with no exception."""
+    data = bytearray(hf.xlsx())
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0xFF
+    assert codes(bytes(data)) == (None, ["bad-zip"])
