@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +35,9 @@ def settings_for(db_path: str | Path) -> Settings:
     return Settings(db_path=path, archive_dir=path.parent / f"{path.stem}_uploads")
 
 
-@lru_cache(maxsize=1)
 def settings() -> Settings:
-    """The settings of this process: ``NVCRP_DB`` names the database, else ``data/nvcrp.duckdb``."""
+    """The settings of this process: ``NVCRP_DB`` names the database, else ``data/nvcrp.duckdb``.
+
+    Read on each call (it is cheap) so tests can point the app at another database.
+    """
     return settings_for(os.environ.get("NVCRP_DB") or DATA_DIR / "nvcrp.duckdb")

@@ -21,8 +21,9 @@ WRITE_LOCK = threading.Lock()
 
 
 @st.cache_resource(show_spinner="Opening the database…")
-def shared_connection() -> duckdb.DuckDBPyConnection:
-    con = open_db(settings().db_path)
+def shared_connection(db_path: str) -> duckdb.DuckDBPyConnection:
+    """Keyed on the path so tests in one process can serve several databases."""
+    con = open_db(db_path)
     load_reference(con)
     recover_interrupted(con)
     lock_down(con)
@@ -30,4 +31,4 @@ def shared_connection() -> duckdb.DuckDBPyConnection:
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
-    return shared_connection().cursor()
+    return shared_connection(str(settings().db_path)).cursor()

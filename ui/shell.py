@@ -16,7 +16,7 @@ import streamlit as st
 from metrics import query
 from metrics.query import Filters
 from store.connection import data_version
-from store.settings import settings
+from store.settings import ROOT, settings
 from ui import cache
 from ui.connection import cursor
 
@@ -80,7 +80,8 @@ def _menu() -> None:
     with st.sidebar:
         st.markdown("**NVCRP operation results**")
         for path, label, icon in PAGES:
-            st.page_link(path, label=label, icon=icon)
+            if (ROOT / path).exists():   # a page not yet installed is left out, not an error
+                st.page_link(path, label=label, icon=icon)
         st.divider()
 
 

@@ -7,7 +7,6 @@ stopped by its PID at the end; screenshots go to tests/artefacts/ (git-ignored).
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import copy_db
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "tests" / "artefacts"
@@ -32,25 +33,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database built once per test session through the real loaders."""
-    from loaders.demo import build_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(path)
-    return path
-
-
 @pytest.fixture(scope="module")
 def server(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a streamlit server on a private copy of the demo database."""
     workdir = tmp_path_factory.mktemp("server")
-    db = workdir / "nvcrp.duckdb"
-    shutil.copy(demo_db_template, db)
-    archive = demo_db_template.parent / f"{demo_db_template.stem}_uploads"
-    if archive.exists():
-        shutil.copytree(archive, workdir / "nvcrp_uploads")
+    db = copy_db(demo_db_template, workdir)
     port = _free_port()
     env = {**os.environ, "NVCRP_DB": str(db)}
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 — closed below, after the server
