@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -57,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="build the demonstration database")
     _db_option(demo)
+    demo.add_argument("--force", action="store_true",
+                      help="replace a database that already holds uploads")
     demo.set_defaults(run=_demo)
 
     issues = sub.add_parser("issues-workbook", help="copy of an upload with its problems marked")
@@ -150,8 +153,14 @@ def _demo(args: argparse.Namespace) -> int:
     from loaders.demo import build_demo
 
     config = _settings(args.db)
-    build_demo(config.db_path)
-    print(f"Demonstration data written to {config.db_path}")
+    try:
+        results = build_demo(config.db_path, force=args.force)
+    except FileExistsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    outcomes = Counter(getattr(r, "outcome", "?") for r in results)
+    print(f"Demonstration data written to {config.db_path}: "
+          + ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())))
     return 0
 
 

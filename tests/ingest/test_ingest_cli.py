@@ -102,3 +102,14 @@ def test_issues_workbook_command(files: dict[str, Path], tmp_path: Path) -> None
     assert out.stat().st_size > 0
     missing = _cli("issues-workbook", "99", "--out", out, "--db", db)
     assert missing.returncode == 1 and "There is no upload 99" in missing.stderr
+
+
+@pytest.mark.slow
+def test_demo_command_builds_then_refuses_to_overwrite(tmp_path: Path) -> None:
+    """demo builds a database from the demo returns once, then refuses without --force."""
+    db = tmp_path / "demo.duckdb"
+    first = _cli("demo", "--db", db)
+    assert first.returncode == 0, first.stderr
+    assert "accepted" in first.stdout
+    again = _cli("demo", "--db", db)
+    assert again.returncode == 1 and "already holds" in again.stderr
