@@ -20,8 +20,17 @@ from loaders.layouts import Column, Table
 from loaders.records import ParsedReturn, Sheet
 from loaders.returns_details import At, check_totals_row, date_cell, number_cell
 from loaders.returns_fields import long_form_field
-from loaders.tables import (Context, Header, cell, did_you_mean, hidden_rows, is_blank,
-                            is_total_label, suggest, warn_extras)
+from loaders.tables import (
+    Context,
+    Header,
+    cell,
+    did_you_mean,
+    hidden_rows,
+    is_blank,
+    is_total_label,
+    suggest,
+    warn_extras,
+)
 
 TABLE = layouts.FORCE_RETURN.tables[0]
 LONG_FORM = Table(
@@ -83,7 +92,7 @@ def figures_to_values(fig: Figures, sheet: str, ctx: Context) -> list[dict[str, 
     """Check a stated total against its parts, or work it out from them; → value rows."""
     out = [value_row(fig.code, p, sheet) for p in fig.parts if p.day is not None]
     numbers = [p for p in fig.parts if p.parsed.value is not None]
-    computed = sum((p.parsed.value for p in numbers), Decimal(0))  # type: ignore[misc]
+    computed = sum((p.parsed.value or Decimal(0) for p in numbers), Decimal(0))
     if fig.total is not None:
         total = fig.total.parsed
         exact = total.qualifier == "exact" and all(p.parsed.qualifier == "exact" for p in numbers)
@@ -239,7 +248,7 @@ def measure_row(sheet: Sheet, r: int, code: str, header: Header, days: dict[int,
     row_q = row_qualifier(ctx, At(sheet.name, r, q_col or 0, "Qualifier"), cell(row, q_col))
     note = cells.clean_text(cell(row, cols.get("notes")))
     fig.note = note or None
-    targets = [(c, d) for c, d in days.items()]
+    targets: list[tuple[int, date | None]] = list(days.items())
     targets += [(cols[k], None) for k in ("after_week", "total") if k in cols]
     for col, day in targets:
         raw = cell(row, col)

@@ -170,7 +170,7 @@ def find_header(sheet: Sheet, table: Table, ctx: Context) -> Header | None:
                     extras={c: v for c, v in enumerate(row) if not is_blank(v)
                             and c not in {x for cols in matched.values() for x in cols}})
     header.names = {k: row[c] for k, c in header.columns.items()}
-    for key, cols in matched.items():
+    for cols in matched.values():
         if len(cols) > 1:
             letters = " and ".join(column_letter(c) for c in cols)
             ctx.error("duplicate-column",

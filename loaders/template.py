@@ -236,7 +236,8 @@ def _header_cell(ws: Worksheet, row: int, col: int, value: Any, width: int) -> N
 def _write_measure_table(ws: Worksheet, table: Table, ctx: _Context, top: int) -> None:
     cols = {c.key: c for c in table.columns}
     days = operation_days(ctx.ref, ctx.operation)
-    order = ["code", "measure", "pillar", "unit", *days, "after_week", "total", "qualifier", "notes"]
+    order: list[Any] = ["code", "measure", "pillar", "unit", *days, "after_week", "total",
+                        "qualifier", "notes"]
     for index, key in enumerate(order, start=1):
         if isinstance(key, date):
             _header_cell(ws, top, index, key, 13)

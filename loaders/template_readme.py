@@ -73,7 +73,8 @@ def _sheet_lines(layout: Layout) -> list[Line]:
     lines: list[Line] = [("text", f"Sheet '{first.sheet}': fill in the boxes at the top "
                                   f"({fields}) using the dropdowns, then the table below them.")]
     if layout.kind == "force-return":
-        lines.append(("text", "Each day of the operation has its own column. Grey cells are "
+        lines.append(("text", "Each day of a week of action has its own column (longer "
+                              "operations report totals only). Grey cells are "
                               "reported as a total only. 'After the week' holds results since "
                               "the week ended. Leave 'Total' blank to have it added up for you; "
                               "if you fill it in, it must equal the days plus 'After the week'."))

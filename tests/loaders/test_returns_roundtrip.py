@@ -6,8 +6,18 @@ from datetime import date
 from decimal import Decimal
 
 from loaders.records import VALUE_COLUMNS
-from tests.golden.kit import (FORCE_EXPECTED, errors, force_fill, parse_edited, ports_fill,
-                              spend_fill, template, value_set, xlsx_bytes, parse_bytes)
+from tests.golden.kit import (
+    FORCE_EXPECTED,
+    errors,
+    force_fill,
+    parse_bytes,
+    parse_edited,
+    ports_fill,
+    spend_fill,
+    template,
+    value_set,
+    xlsx_bytes,
+)
 
 
 def test_force_return_round_trip() -> None:

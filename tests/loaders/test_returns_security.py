@@ -9,8 +9,19 @@ import pytest
 from openpyxl import Workbook as XlWorkbook
 from openpyxl.styles import PatternFill
 
-from tests.golden.kit import (FORCE_EXPECTED, add_formula, errors, force_fill, issues, one,
-                              parse_bytes, parse_edited, template, value_set, xlsx_bytes)
+from tests.golden.kit import (
+    FORCE_EXPECTED,
+    add_formula,
+    errors,
+    force_fill,
+    issues,
+    one,
+    parse_bytes,
+    parse_edited,
+    template,
+    value_set,
+    xlsx_bytes,
+)
 
 
 def row_of(ws, code: str) -> int:
