@@ -48,7 +48,7 @@ def test_mutated_workbook_reads_or_fails_cleanly(member: str, position: float, p
         assert exc.reason
     else:
         assert isinstance(book, Workbook)
-    assert time.perf_counter() - started < 20
+    assert time.perf_counter() - started < 120
 
 
 @pytest.mark.slow
