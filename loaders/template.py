@@ -345,8 +345,10 @@ def _column_validations(ws: Worksheet, table: Table, ctx: _Context, first: int, 
 
 def _list_validation(ws: Worksheet, area: str, ctx: _Context, name: str,
                      strict: bool = True, prompt: str = "") -> None:
-    """A dropdown; ``strict`` False lets people type a value that is not in the list."""
-    dv = DataValidation(type="list", formula1=f"={ctx.lists[name]}", allow_blank=True,
+    """A dropdown; ``strict`` False lets people type a value that is not in the list.
+
+    OOXML stores validation formulas without the leading "=" that Excel shows."""
+    dv = DataValidation(type="list", formula1=ctx.lists[name], allow_blank=True,
                         showErrorMessage=strict, errorTitle="Not in the list",
                         error="Pick a value from the dropdown list.")
     _prompt(dv, prompt)
