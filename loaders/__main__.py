@@ -170,7 +170,7 @@ def _issues_workbook(args: argparse.Namespace) -> int:
     config = _settings(args.db)
     con = open_store(config)
     try:
-        path = write_issues_workbook(con, args.upload_id, args.out, config)
+        path = write_issues_workbook(con, args.upload_id, args.out, config, user=_login())
     finally:
         con.close()
     print(f"Wrote the issues workbook for upload {args.upload_id} to {path}")

@@ -229,7 +229,7 @@ def _uid(result: IngestResult) -> int:
 def _is_conflict(exc: Exception) -> bool:
     text = str(exc).lower()
     return isinstance(exc, (duckdb.TransactionException, duckdb.ConstraintException)) and (
-        "conflict" in text or "constraint" in text or "duplicate key" in text)
+        "conflict" in text or "duplicate key" in text or "unique" in text)
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:

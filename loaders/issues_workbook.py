@@ -22,6 +22,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from store.archive import read_archived
+from store.audit import audit
+from store.connection import data_version
 from store.settings import Settings
 from store.submissions import upload_issue_rows, upload_row
 
@@ -33,9 +35,10 @@ _LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
 def write_issues_workbook(
-    con: duckdb.DuckDBPyConnection, upload_id: int, out: Path, settings: Settings
+    con: duckdb.DuckDBPyConnection, upload_id: int, out: Path, settings: Settings, *,
+    user: str = "command line",
 ) -> Path:
-    """Write the issues workbook for upload ``upload_id`` to ``out``; returns ``out``."""
+    """Write the issues workbook for upload ``upload_id`` to ``out`` (audited); returns ``out``."""
     upload = upload_row(con, upload_id)
     if upload is None:
         raise LookupError(f"There is no upload {upload_id}. Check the number on the uploads page.")
@@ -46,6 +49,9 @@ def write_issues_workbook(
                "marking": settings.marking}
     out = Path(out)
     out.write_bytes(_annotated_bytes(data, summary, issues, settings))
+    audit(con, user, "export", {"what": "issues-workbook", "upload_id": upload_id,
+                                "file": out.name, "issues": len(issues)},
+          marking=settings.marking, data_version=data_version(con))
     return out
 
 

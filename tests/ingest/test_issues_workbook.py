@@ -80,3 +80,12 @@ def test_hostile_upload_gives_issues_sheet_only(
     wb = openpyxl.load_workbook(write_issues_workbook(con, result.upload_id or 0,
                                                       tmp_path / "o.xlsx", config))
     assert wb.sheetnames == ["Issues"]
+
+
+def test_issues_workbook_is_audited(
+        con: duckdb.DuckDBPyConnection, ref: Reference, config: Settings, tmp_path: Path) -> None:
+    """Writing the issues workbook appends an export audit row naming the upload."""
+    upload = _rejected_upload(con, ref, config, tmp_path)
+    write_issues_workbook(con, upload, tmp_path / "i.xlsx", config, user="ann")
+    who, detail = con.execute("SELECT who, detail FROM audit WHERE action = 'export'").fetchone()
+    assert who == "ann" and f'"upload_id": {upload}' in detail
