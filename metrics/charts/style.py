@@ -52,27 +52,74 @@ def base_layout(fig: go.Figure, *, height: int = 420, legend: bool = True) -> go
     return fig
 
 
+# Export layout in pixels (with_words). Vertical automargin is switched off so the plot area
+# is exactly what is budgeted here and the marking, title and source lines can never collide.
+_EDGE, _MARK_H, _TITLE_H, _SUB_H, _LEGEND_H, _AXIS_H, _SOURCE_H = 10, 20, 34, 21, 34, 64, 17
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Split ``text`` into lines of at most about ``width`` characters, at spaces."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _escape(text: str) -> str:
+    # Plotly treats '<' as markup: titles may hold force or operation names from the store.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _horizontal_legend(fig: go.Figure) -> bool:
+    return bool(fig.layout.showlegend is not False and fig.layout.legend.orientation == "h")
+
+
 def with_words(spec: ChartSpec, *, marking: str | None = None, as_at: str | None = None,
                width: int = 1200) -> go.Figure:
-    """A copy of the figure with title, subtitle, source and marking drawn inside it (exports)."""
+    """A copy of the figure with title, subtitle, source and marking drawn inside it (exports).
+
+    The marking is printed centred at the very top and the very bottom; the title and subtitle
+    sit under the top marking, the source line above the bottom one. The height grows with
+    the figure's own plot height and the number of wrapped lines.
+    """
     fig = go.Figure(spec.figure)
-    top = 110 if marking else 90
+    chars = max(40, width // 9)
+    subtitle = _wrap(spec.subtitle, chars)
+    source_text = spec.source + (f"; figures as at {as_at}" if as_at else "")
+    source = _wrap(source_text, int(chars * 1.15))
+    mark_h = _MARK_H + _EDGE if marking else 0
+    legend_h = _LEGEND_H if _horizontal_legend(fig) else 0
+    top = _EDGE + mark_h + _TITLE_H + _SUB_H * len(subtitle) + legend_h + 12
+    bottom = _AXIS_H + _SOURCE_H * len(source) + mark_h + _EDGE
+    plot_h = max(360, int(fig.layout.height or 420) - 20)
+    height = top + plot_h + bottom
+    sub_html = "<br>".join(_escape(line) for line in subtitle)
     fig.update_layout(
-        title={"text": f"<b>{spec.title}</b><br><span style='font-size:15px'>{spec.subtitle}"
-                       "</span>", "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
-        margin={"l": 20, "r": 20, "t": top + 20, "b": 90},
-        width=width,
+        title={"text": f"<b>{_escape(spec.title)}</b>", "font": {"size": 24, "color": "#0b0c0c"},
+               "subtitle": {"text": sub_html, "font": {"size": 15, "color": "#3D3D3D"}},
+               "xref": "container", "x": 0.015, "xanchor": "left",
+               "yref": "container", "y": 1 - (_EDGE + mark_h) / height, "yanchor": "top",
+               "pad": {"t": 0, "b": 0, "l": 0, "r": 0}},
+        margin={"l": 20, "r": 20, "t": top, "b": bottom, "autoexpand": True},
+        width=width, height=height,
     )
-    source = spec.source + (f"; figures as at {as_at}" if as_at else "")
-    fig.add_annotation(text=source, xref="paper", yref="paper", x=0, y=-0.02, yanchor="top",
-                       xanchor="left", showarrow=False, font={"size": 12, "color": "#3D3D3D"},
-                       yshift=-40)
+    fig.update_xaxes(automargin="left+right")
+    fig.update_yaxes(automargin="left+right")
+    if legend_h:
+        fig.update_layout(legend={"yref": "container", "y": 1 - (top - legend_h - 4) / height,
+                                  "yanchor": "top", "xref": "container", "x": 0.015})
+    fig.add_annotation(text="<br>".join(_escape(line) for line in source), xref="paper",
+                       yref="paper", x=0, y=0, xanchor="left", yanchor="top", align="left",
+                       showarrow=False, yshift=-_AXIS_H,
+                       font={"size": 12, "color": "#3D3D3D"})
     if marking:
-        for y, anchor in ((1, "bottom"), (0, "top")):
-            fig.add_annotation(text=f"<b>{marking}</b>", xref="paper", yref="paper", x=0.5,
-                               y=y, xanchor="center", yanchor=anchor, showarrow=False,
-                               font={"size": 13, "color": "#0b0c0c"},
-                               yshift=top - 10 if y == 1 else -65)
+        for y, anchor, shift in ((1, "top", top - _EDGE), (0, "bottom", -(bottom - _EDGE))):
+            fig.add_annotation(text=f"<b>{_escape(marking)}</b>", xref="paper", yref="paper",
+                               x=0.5, y=y, xanchor="center", yanchor=anchor, showarrow=False,
+                               yshift=shift, font={"size": 14, "color": "#0b0c0c"})
     return fig
 
 
