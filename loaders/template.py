@@ -16,11 +16,17 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders import layouts
 from loaders.layouts import Column, Field, Layout, Table
+from loaders.template_lists import (
+    column_validations,
+    date_validation,
+    list_validation,
+    pillar_label,
+    write_lists,
+)
 from loaders.template_readme import readme_lines
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -87,7 +93,7 @@ def build_template(kind: str, ref: Any, *, operation: str | None = None,
     wb = Workbook()
     readme = wb.active
     readme.title = layouts.README_SHEET
-    _write_lists(wb, ctx)
+    ctx.lists = write_lists(wb, ref)
     for table in ctx.layout.tables:
         ws = wb.create_sheet(table.sheet, len(wb.sheetnames) - 1)
         _write_sheet(ws, table, ctx, with_fields=table is ctx.layout.tables[0])
@@ -118,41 +124,6 @@ def operation_days(ref: Any, operation: str | None) -> list[date]:
 
 
 # --- lists and marker ---------------------------------------------------------------------
-
-def list_values(ref: Any) -> dict[str, list[str]]:
-    """Dropdown sources by name; the reader accepts every value offered here."""
-    return {
-        "operation": sorted(ref.operations),
-        "force": sorted(f["name"] for f in ref.forces.values()),
-        "grant": sorted(ref.grants),
-        "qualifier": list(layouts.QUALIFIERS),
-        "port": [ref.ports[c] for c in ref.ports],
-        "status": list(layouts.VEHICLE_STATUSES),
-        "result": list(layouts.CONTAINER_RESULTS),
-        "pillar": [pillar_label(ref, c) for c in ref.pillars],
-        "category": list(layouts.SPEND_CATEGORIES),
-        "vehicle_type": list(layouts.VEHICLE_TYPES),
-    }
-
-
-def pillar_label(ref: Any, code: str) -> str:
-    """'P2 - Disrupting organised criminal networks', as offered in the dropdown."""
-    entry = ref.pillars[code]
-    name = entry.get("name", "") if isinstance(entry, dict) else str(entry)
-    return f"{code} - {name}" if name else code
-
-
-def _write_lists(wb: Workbook, ctx: _Context) -> None:
-    ws = wb.create_sheet(layouts.LISTS_SHEET)
-    for index, (name, values) in enumerate(list_values(ctx.ref).items(), start=1):
-        letter = get_column_letter(index)
-        ws.cell(1, index, name)
-        for row, value in enumerate(values, start=2):
-            ws.cell(row, index, value)
-        last = max(2, len(values) + 1)
-        ctx.lists[name] = f"'{layouts.LISTS_SHEET}'!${letter}$2:${letter}${last}"
-    ws.sheet_state = "veryHidden"
-
 
 def _write_marker(wb: Workbook, ctx: _Context) -> None:
     ws = wb.create_sheet(layouts.LAYOUT_SHEET)
@@ -217,10 +188,11 @@ def _write_fields(ws: Worksheet, ctx: _Context, row: int) -> int:
         # non-empty cell to the right of a label as its value.
         if fld.kind == "date":
             cell.number_format = DATE_FORMAT
-            _date_validation(ws, f"B{row}", ctx, prompt=fld.help)
+            date_validation(ws, f"B{row}", prompt=fld.help)
         elif fld.kind in ("operation", "force", "grant") or fld.key == "recipient":
-            _list_validation(ws, f"B{row}", ctx, "force" if fld.key == "recipient" else fld.kind,
-                             strict=fld.key != "recipient", prompt=fld.help)
+            source = "force" if fld.key == "recipient" else fld.kind
+            list_validation(ws, f"B{row}", ctx.lists, source, strict=fld.key != "recipient",
+                            prompt=fld.help)
         row += 1
     return row
 
@@ -251,8 +223,8 @@ def _write_measure_table(ws: Worksheet, table: Table, ctx: _Context, top: int) -
         _write_measure_row(ws, row, code, order, ctx)
     last = top + len(measures)
     qual = order.index("qualifier") + 1
-    _list_validation(ws, f"{get_column_letter(qual)}{top + 1}:{get_column_letter(qual)}{last}",
-                     ctx, "qualifier")
+    list_validation(ws, f"{get_column_letter(qual)}{top + 1}:{get_column_letter(qual)}{last}",
+                    ctx.lists, "qualifier")
     ws.freeze_panes = ws.cell(top + 1, 3)
 
 
@@ -288,7 +260,7 @@ def _write_port_table(ws: Worksheet, table: Table, ctx: _Context, top: int) -> N
         for col, column in enumerate(table.columns[1:], start=2):
             _input(ws.cell(row, col, given.get(column.key)))
     last = top + len(ctx.ref.ports)
-    _column_validations(ws, table, ctx, top + 1, last, skip=("port",))
+    column_validations(ws, table, ctx.lists, top + 1, last, skip=("port",))
     ws.freeze_panes = ws.cell(top + 1, 2)
 
 
@@ -306,7 +278,7 @@ def _write_detail_table(ws: Worksheet, table: Table, ctx: _Context, top: int) ->
             _input(cell)
             if column.kind == "date":
                 cell.number_format = DATE_FORMAT
-    _column_validations(ws, table, ctx, top + 1, last)
+    column_validations(ws, table, ctx.lists, top + 1, last)
     ws.freeze_panes = ws.cell(top + 1, 1)
 
 
@@ -321,53 +293,6 @@ def _display(column: Column, value: Any, ref: Any) -> Any:
     if column.kind == "pillar" and value in ref.pillars:
         return pillar_label(ref, value)
     return value
-
-
-_LIST_KINDS = {"port": "port", "status": "status", "result": "result", "pillar": "pillar",
-               "category": "category", "operation": "operation", "qualifier": "qualifier",
-               "force": "force"}
-
-
-def _column_validations(ws: Worksheet, table: Table, ctx: _Context, first: int, last: int,
-                        skip: tuple[str, ...] = ()) -> None:
-    for col, column in enumerate(table.columns, start=1):
-        letter = get_column_letter(col)
-        area = f"{letter}{first}:{letter}{last}"
-        if column.key in skip:
-            continue
-        if column.key == "vehicle_type":
-            _list_validation(ws, area, ctx, "vehicle_type", strict=False)
-        elif column.kind in _LIST_KINDS:
-            _list_validation(ws, area, ctx, _LIST_KINDS[column.kind])
-        elif column.kind == "date":
-            _date_validation(ws, area, ctx)
-
-
-def _list_validation(ws: Worksheet, area: str, ctx: _Context, name: str,
-                     strict: bool = True, prompt: str = "") -> None:
-    """A dropdown; ``strict`` False lets people type a value that is not in the list.
-
-    OOXML stores validation formulas without the leading "=" that Excel shows."""
-    dv = DataValidation(type="list", formula1=ctx.lists[name], allow_blank=True,
-                        showErrorMessage=strict, errorTitle="Not in the list",
-                        error="Pick a value from the dropdown list.")
-    _prompt(dv, prompt)
-    dv.add(area)
-    ws.add_data_validation(dv)
-
-
-def _date_validation(ws: Worksheet, area: str, ctx: _Context, prompt: str = "") -> None:
-    dv = DataValidation(type="date", operator="between", formula1="DATE(2020,1,1)",
-                        formula2="DATE(2040,12,31)", allow_blank=True, showErrorMessage=True,
-                        errorTitle="Not a date", error="Enter a date as day/month/year.")
-    _prompt(dv, prompt)
-    dv.add(area)
-    ws.add_data_validation(dv)
-
-
-def _prompt(dv: DataValidation, text: str) -> None:
-    if text:
-        dv.showInputMessage, dv.prompt = True, text[:250]   # Excel's limit is 255
 
 
 def _input(cell: Any) -> Any:
