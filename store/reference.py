@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from loaders.forces import normalise_force_name
+from store.names import normalise_force_name
 from store.settings import REFERENCE_DIR
 
 # Grant recipients and return senders that are not police forces.
