@@ -1,19 +1,71 @@
-"""Home: every operation at a glance."""
+"""Home: every operation at a glance, the two national weeks side by side, the latest uploads."""
+
+import streamlit as st
 
 from metrics import format as fmt
-from metrics import headline as hl
-from ui.shell import page_setup
+from metrics import overview as ov
+from ui import widgets
+from ui.shell import PAGES, ROOT, page_setup
 
 ctx = page_setup("Home")
 
-import streamlit as st  # noqa: E402 — page_setup must be the first call of every page
+STATUS_COLOURS = {"Final": "green", "Provisional": "orange", "No returns yet": "gray",
+                  "Not started": "gray"}
+as_at = ctx.filters.as_at
+narrowed = ctx.filters.regions or ctx.filters.forces
 
-st.title("Operation results")
-if ctx.filters.operation is None:
-    st.info("No operations are loaded yet. An analyst can load returns on the Upload returns page.")
+st.title("Operation results", anchor=False)
+st.caption(f"Figures as at {fmt.fmt_date(as_at)}: each return counts at its latest version "
+           "stated as at this date or earlier. Change the date in the sidebar.")
+if narrowed:
+    st.caption("Figures are narrowed to the regions and forces chosen in the sidebar.")
+if ctx.version == 0:
+    st.info("No returns have been loaded yet, so every figure below is 'not recorded'. An "
+            "analyst can load returns on the Upload returns page.")
+
+summaries = ctx.q(ov.operation_summaries, as_at, ctx.filters.regions, ctx.filters.forces)
+if not summaries:
+    st.info("No operations are set up yet. They come from data/reference/operations.csv.")
+
+for summary in summaries:
+    with st.container(border=True, key=f"op-{summary.code}"):
+        st.subheader(summary.name, anchor=False)
+        st.caption(f"{summary.period} · figures as at {summary.as_at} · {summary.coverage}")
+        st.badge(summary.status, color=STATUS_COLOURS.get(summary.status, "gray"))
+        st.caption(summary.reason)
+        for column, item in zip(st.columns(len(summary.cards)), summary.cards, strict=True):
+            with column:
+                widgets.card(item.label, item.value)
+        if (ROOT / "pages/1_Operation.py").exists():
+            st.page_link("pages/1_Operation.py", label=f"{summary.name} in detail",
+                         icon=":material/arrow_forward:",
+                         query_params={"op": summary.code, "as_at": as_at.isoformat()})
+
+weeks = ctx.q(ov.week_comparison, as_at, ctx.filters.regions, ctx.filters.forces)
+if weeks is not None:
+    st.header(f"{weeks.earlier_name} against {weeks.later_name}", anchor=False)
+    st.caption(f"The same measures for both national weeks, as at {fmt.fmt_date(as_at)}.")
+    side_by_side = weeks.table[["label", "earlier_text", "later_text", "change_text"]].rename(
+        columns={"label": "Measure", "earlier_text": weeks.earlier_name,
+                 "later_text": weeks.later_name, "change_text": "Change"})
+    widgets.table(side_by_side, key="weeks")
+
+st.header("Latest uploads", anchor=False)
+st.caption("The ten most recent files offered, whatever the as-at date and outcome.")
+uploads = ctx.q(ov.recent_uploads, 10)
+if uploads.empty:
+    st.info("No files have been uploaded yet.")
 else:
-    h = ctx.q(hl.headline, ctx.filters.operation, ctx.filters.as_at)
-    st.header(h["operation_name"], anchor=False)
-    st.caption(f"Figures as at {fmt.fmt_date(ctx.filters.as_at)}")
-    for line in h["text"][1:]:
-        st.text(line)
+    widgets.table(
+        uploads[["file", "force", "operation", "outcome", "uploaded_at", "uploaded_by", "message"]],
+        key="uploads",
+        column_config={
+            "file": "File", "force": "Force", "operation": "Operation", "outcome": "Outcome",
+            "uploaded_at": st.column_config.DatetimeColumn("When", format="D MMMM YYYY, HH:mm"),
+            "uploaded_by": "By whom", "message": "What happened",
+        })
+
+st.header("Pages", anchor=False)
+for path, label, icon in PAGES[1:]:
+    if (ROOT / path).exists():    # pages are added one by one; a missing one is left out
+        st.page_link(path, label=label, icon=icon)
