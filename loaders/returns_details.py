@@ -16,8 +16,18 @@ import pandas as pd
 from loaders import cells, layouts
 from loaders.layouts import Column, Table, normalise_header
 from loaders.records import Sheet
-from loaders.tables import (Context, Header, cell, did_you_mean, find_header, hidden_rows,
-                            is_blank, is_total_label, suggest, warn_extras)
+from loaders.tables import (
+    Context,
+    Header,
+    cell,
+    did_you_mean,
+    find_header,
+    hidden_rows,
+    is_blank,
+    is_total_label,
+    suggest,
+    warn_extras,
+)
 
 # Store columns of each detail table, less submission_id (see store/migrations/001_initial.sql).
 DETAIL_COLUMNS = {
