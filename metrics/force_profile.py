@@ -1,0 +1,217 @@
+"""One force across operations, against its region's average and the national average.
+
+Every figure follows the as-at rule (``metrics.scope``). Averages are per reporting force: the
+mean of the figures of the forces that sent a return, never dividing by forces that did not.
+Rates per 1,000 recorded vehicle offences pool the forces compared (their figures added, over
+their offences added), so a small force does not weigh as much as a large one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from metrics.format import fmt_count, fmt_date, fmt_date_range, fmt_money
+from metrics.headline import HEADLINE_NOUNS
+from metrics.query import by_force
+from metrics.registry import METRICS
+from metrics.scope import (
+    AGGREGATE,
+    SCOPE,
+    TOTAL_ROWS,
+    Filters,
+    combine_qualifiers,
+    frame,
+    params_for,
+    statement,
+)
+
+HEADLINE = tuple(HEADLINE_NOUNS)
+
+OPERATIONS = """,
+taking_part AS (
+    SELECT operation FROM operation_force WHERE force_code = $force
+    UNION SELECT operation FROM scoped_submissions WHERE operation IS NOT NULL
+),
+versions AS (
+    SELECT s.operation, count(*) AS versions, max(s.version) AS version,
+           max(s.data_as_of) AS data_as_of
+    FROM submission s JOIN upload u ON u.id = s.upload_id
+    WHERE u.outcome = 'accepted' AND s.submitter = $force AND s.data_as_of <= $as_at
+      AND s.operation IS NOT NULL
+    GROUP BY s.operation
+),
+figures AS (
+    SELECT s.operation, t.measure,""" + AGGREGATE + """
+    FROM total_rows t JOIN scoped_submissions s ON s.id = t.submission_id
+    GROUP BY s.operation, t.measure
+)
+SELECT o.code AS operation, o.name AS operation_name, o.kind, o.start_date, o.end_date,
+       coalesce(vs.versions, 0) AS versions, vs.version, vs.data_as_of,
+       fg.measure, fg.value, fg.qualifier
+FROM taking_part tp JOIN operation o ON o.code = tp.operation
+LEFT JOIN versions vs ON vs.operation = o.code
+LEFT JOIN figures fg ON fg.operation = o.code
+ORDER BY o.start_date, o.code"""
+
+RETURNS = """
+SELECT s.return_key, s.return_kind, s.operation, s.grant_ref, s.period, s.version,
+       s.data_as_of, s.received_at, u.original_name, u.id AS upload_id,
+       c.id IS NOT NULL AS counts
+FROM submission s JOIN upload u ON u.id = s.upload_id
+LEFT JOIN current_submissions c ON c.id = s.id
+WHERE u.outcome = 'accepted' AND s.submitter = $force AND s.data_as_of <= $as_at
+ORDER BY s.return_key, s.version"""
+
+# A rejected file's issues stay open until a later accepted upload of the same return arrives.
+REJECTED = """
+SELECT u.id AS upload_id, u.original_name, u.uploaded_at, u.return_key, i.seq, i.severity,
+       i.sheet, i.row, i.col, i.header, i.value, i.message,
+       EXISTS (SELECT 1 FROM upload a WHERE a.return_key = u.return_key
+               AND a.outcome = 'accepted' AND a.id > u.id
+               AND CAST(a.uploaded_at AS DATE) <= $as_at) AS resolved
+FROM upload u JOIN upload_issue i ON i.upload_id = u.id
+WHERE u.outcome = 'rejected' AND split_part(u.return_key, ':', 2) = $force
+  AND CAST(u.uploaded_at AS DATE) <= $as_at
+ORDER BY u.id, i.seq"""
+
+
+def _params(force: str, as_at: date, measures: list[str] | None = None) -> dict[str, Any]:
+    params = params_for(Filters(operation=None, as_at=as_at, forces=(force,)), measures)
+    params["force"] = force
+    return params
+
+
+def force_operations(con: duckdb.DuckDBPyConnection, force: str, as_at: date) -> pd.DataFrame:
+    """Each operation the force took part in (expected, or sent a return), one row each.
+
+    Columns: operation, operation_name, kind, start_date, end_date, versions (received as at
+    the date), version, data_as_of, then for every headline measure its value and
+    ``<measure>_qualifier``.
+    """
+    long = frame(con, statement(SCOPE, TOTAL_ROWS, OPERATIONS),
+                 _params(force, as_at, list(HEADLINE)))
+    keys = ["operation", "operation_name", "kind", "start_date", "end_date", "versions",
+            "version", "data_as_of"]
+    wide = long[keys].drop_duplicates("operation").reset_index(drop=True)
+    for measure in HEADLINE:
+        part = long[long["measure"] == measure].set_index("operation")
+        wide[measure] = wide["operation"].map(part["value"])
+        wide[f"{measure}_qualifier"] = wide["operation"].map(part["qualifier"]).fillna(
+            "not_recorded")
+    return wide
+
+
+def force_operations_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The operations table as text: dates, versions and headline figures in GOV.UK style."""
+    lines = []
+    for _, r in rows.iterrows():
+        line = {"Operation": r["operation_name"],
+                "Dates": fmt_date_range(r["start_date"], r["end_date"]),
+                "Versions received": str(int(r["versions"])),
+                "Figures as at": fmt_date(r["data_as_of"]) if pd.notna(r["data_as_of"]) else
+                "no return held"}
+        for measure in HEADLINE:
+            fmt = fmt_money if METRICS[measure].unit == "gbp" else fmt_count
+            value = None if pd.isna(r[measure]) else float(r[measure])
+            line[METRICS[measure].label] = fmt(value, r[f"{measure}_qualifier"])
+        lines.append(line)
+    return pd.DataFrame(lines)
+
+
+def _group(rows: pd.DataFrame, label: str, scope: str) -> dict[str, Any]:
+    known = rows[rows["value"].notna()]
+    rated = known[known["vehicle_offences"].fillna(0) > 0]
+    offences = float(rated["vehicle_offences"].sum())
+    return {
+        "scope": scope, "label": label,
+        "value": float(known["value"].mean()) if len(known) else None,
+        "qualifier": combine_qualifiers(known["qualifier"]) if len(known) else "not_recorded",
+        "forces": len(known),
+        "vehicle_offences": offences if offences else None,
+        "per_1000": float(rated["value"].sum()) * 1000 / offences if offences else None,
+    }
+
+
+def force_comparison(con: duckdb.DuckDBPyConnection, force: str, operation: str,
+                     as_at: date, measure: str) -> pd.DataFrame:
+    """Three rows (scope force | region | national): label, value, qualifier, forces,
+    vehicle_offences, per_1000 for one measure of one operation as at a date.
+
+    The force's row holds its own figure; the others the average per reporting force.
+    """
+    everyone = by_force(con, Filters(operation=operation, as_at=as_at), measure)
+    place = con.execute("SELECT f.short_name, f.region, r.name FROM force f LEFT JOIN region r "
+                        "ON r.code = f.region WHERE f.code = ?", [force]).fetchall()
+    name, region, region_name = place[0] if place else (force, None, None)
+    own = everyone[everyone["force_code"] == force]
+    mine = _group(own, str(name), "force")
+    mine["forces"] = len(own)
+    if own.empty:  # the force sent no return: still show its recorded crime, not a figure
+        offences = con.execute("SELECT vehicle_offences FROM recorded_crime WHERE force_code = ? "
+                               "ORDER BY period DESC LIMIT 1", [force]).fetchall()
+        mine["vehicle_offences"] = float(offences[0][0]) if offences else None
+    else:
+        mine["vehicle_offences"] = own["vehicle_offences"].iloc[0]
+    rows = [
+        mine,
+        _group(everyone[everyone["region"] == region], f"{region_name or 'Region'} average",
+               "region"),
+        _group(everyone, "National average", "national"),
+    ]
+    return pd.DataFrame(rows)
+
+
+def force_rates(con: duckdb.DuckDBPyConnection, force: str, operation: str, as_at: date,
+                measures: tuple[str, ...] = HEADLINE) -> pd.DataFrame:
+    """Per measure: measure, label, unit, value, qualifier, per_1000, region_per_1000,
+    national_per_1000 (per 1,000 recorded vehicle offences)."""
+    rows = []
+    for measure in measures:
+        found = force_comparison(con, force, operation, as_at, measure).set_index("scope")
+        rows.append({
+            "measure": measure, "label": METRICS[measure].label, "unit": METRICS[measure].unit,
+            "value": found.loc["force", "value"], "qualifier": found.loc["force", "qualifier"],
+            "per_1000": found.loc["force", "per_1000"],
+            "region_per_1000": found.loc["region", "per_1000"],
+            "national_per_1000": found.loc["national", "per_1000"],
+        })
+    return pd.DataFrame(rows)
+
+
+def recorded_crime(con: duckdb.DuckDBPyConnection, force: str) -> dict[str, Any] | None:
+    """The latest ONS recorded vehicle offences held for the force: period, offences, source."""
+    rows = con.execute("SELECT period, vehicle_offences, source FROM recorded_crime "
+                       "WHERE force_code = ? ORDER BY period DESC LIMIT 1", [force]).fetchall()
+    if not rows:
+        return None
+    period, offences, source = rows[0]
+    return {"period": period, "vehicle_offences": int(offences), "source": source}
+
+
+def force_returns(con: duckdb.DuckDBPyConnection, force: str, as_at: date) -> pd.DataFrame:
+    """Every accepted version the force sent, stated as at the date or earlier; ``counts`` marks
+    the version each figure uses."""
+    return frame(con, statement(SCOPE, RETURNS), _params(force, as_at))
+
+
+def rejected_issues(con: duckdb.DuckDBPyConnection, force: str, as_at: date) -> pd.DataFrame:
+    """The issues of the force's rejected uploads received by the date; ``resolved`` is true
+    once a later upload of the same return was accepted."""
+    return frame(con, REJECTED, {"force": force, "as_at": as_at})
+
+
+def default_force(con: duckdb.DuckDBPyConnection, filters: Filters) -> str | None:
+    """The first force chosen in the filters, else the force with most arrests, else the first."""
+    if filters.forces:
+        return filters.forces[0]
+    found = by_force(con, Filters(operation=filters.operation, as_at=filters.as_at), "arrests")
+    found = found.dropna(subset=["value"])
+    if not found.empty:
+        return str(found.sort_values(["value", "force_name"], ascending=[False, True])
+                   .iloc[0]["force_code"])
+    rows = con.execute("SELECT code FROM force ORDER BY short_name LIMIT 1").fetchall()
+    return str(rows[0][0]) if rows else None
