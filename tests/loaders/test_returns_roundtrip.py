@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from loaders.records import VALUE_COLUMNS
+from loaders.template import Fill, MeasureFill
 from tests.golden.kit import (
     FORCE_EXPECTED,
     errors,
@@ -107,3 +108,17 @@ def test_fill_is_not_shared_between_templates() -> None:
     fill = force_fill()
     template("force-return", fill)
     assert fill.values["arrests"].after_week == 5 and spend_fill().period == "2025-26"
+
+
+def test_long_operation_reports_totals_only() -> None:
+    """A months-long operation gets no day columns; its totals still round-trip."""
+    fill = Fill(data_as_of=date(2026, 2, 1), values={
+        "arrests": MeasureFill(total=12), "vehicles_recovered": MeasureFill(total=3),
+        "value_recovered_gbp": MeasureFill(total="£45,000")})
+    wb = template("force-return", fill, operation="LOC2025")
+    assert wb["Return"]["E9"].value == "After the week"
+    pr = parse_bytes(xlsx_bytes(wb))
+    assert errors(pr) == [] and value_set(pr) == {
+        ("arrests", None, Decimal(12), "exact", None),
+        ("vehicles_recovered", None, Decimal(3), "exact", None),
+        ("value_recovered_gbp", None, Decimal(45000), "exact", None)}
