@@ -45,7 +45,9 @@ versions AS (
     GROUP BY s.operation
 ),
 figures AS (
-    SELECT s.operation, t.measure,""" + AGGREGATE + """
+    SELECT s.operation, t.measure,"""
+
+OPERATIONS_TAIL = """
     FROM total_rows t JOIN scoped_submissions s ON s.id = t.submission_id
     GROUP BY s.operation, t.measure
 )
@@ -92,7 +94,7 @@ def force_operations(con: duckdb.DuckDBPyConnection, force: str, as_at: date) ->
     the date), version, data_as_of, then for every headline measure its value and
     ``<measure>_qualifier``.
     """
-    long = frame(con, statement(SCOPE, TOTAL_ROWS, OPERATIONS),
+    long = frame(con, statement(SCOPE, TOTAL_ROWS, OPERATIONS, AGGREGATE, OPERATIONS_TAIL),
                  _params(force, as_at, list(HEADLINE)))
     keys = ["operation", "operation_name", "kind", "start_date", "end_date", "versions",
             "version", "data_as_of"]

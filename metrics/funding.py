@@ -16,9 +16,19 @@ import duckdb
 import pandas as pd
 
 from metrics.derived import derived_values
+from metrics.format import NOT_RECORDED, fmt_count, fmt_money
 from metrics.query import total_of
 from metrics.registry import METRICS
-from metrics.scope import AGGREGATE, SCOPE, Filters, Params, frame, params_for, statement
+from metrics.scope import (
+    AGGREGATE,
+    SCOPE,
+    Filters,
+    Params,
+    combine_qualifiers,
+    frame,
+    params_for,
+    statement,
+)
 
 # Recipients that are not forces: shown by name, not by code.
 RECIPIENT_NAMES = {"opal": "Opal", "navcis": "NaVCIS", "nvcrp": "NVCRP",
@@ -26,7 +36,6 @@ RECIPIENT_NAMES = {"opal": "Opal", "navcis": "NaVCIS", "nvcrp": "NVCRP",
 ACHIEVED = ("arrests", "vehicles_recovered", "value_recovered_gbp")
 CAVEAT = ("Indicative only: grants fund additional costs alone (overtime, equipment, fees), "
           "while results also come from core policing that no grant pays for.")
-UNMATCHED = "Spend not matched to an allocation"
 
 SPEND = """,
 spend AS (
@@ -77,7 +86,9 @@ local_spend AS (
     GROUP BY s.submitter
 ),
 achieved AS (
-    SELECT s.submitter, v.measure,""" + AGGREGATE + """
+    SELECT s.submitter, v.measure,"""
+
+LOCAL_TAIL = """
     FROM value v JOIN current_submissions s ON s.id = v.submission_id
     WHERE s.return_kind = 'force-return' AND s.operation = $local_op
       AND v.day IS NULL AND v.port IS NULL AND list_contains($measures::VARCHAR[], v.measure)
@@ -207,13 +218,11 @@ def local_operations(con: duckdb.DuckDBPyConnection, as_at: date,
     """
     params = _params(as_at)
     params.update(local_op=operation, measures=list(ACHIEVED))
-    return frame(con, statement(SCOPE, LOCAL), params)
+    return frame(con, statement(SCOPE, LOCAL, AGGREGATE, LOCAL_TAIL), params)
 
 
 def local_operations_total(rows: pd.DataFrame) -> dict[str, Any]:
     """Totals of the local operations table: money summed; results with the qualifier rule."""
-    from metrics.scope import combine_qualifiers
-
     total: dict[str, Any] = {name: float(rows[name].sum()) for name in ("bid", "awarded", "spent")}
     total["forces_bidding"] = len(rows)
     total["forces_awarded"] = int((rows["awarded"] > 0).sum())
@@ -227,8 +236,6 @@ def local_operations_total(rows: pd.DataFrame) -> dict[str, Any]:
 
 def local_operations_table(rows: pd.DataFrame) -> pd.DataFrame:
     """The local operations as text for a table, GOV.UK style, with a closing Total row."""
-    from metrics.format import NOT_RECORDED, fmt_count, fmt_money
-
     def line(force: str, r: Any) -> dict[str, str]:
         # A force with no award ran no funded operation; one awarded but silent owes a return.
         gap = "no award" if not r["awarded"] else "no return yet"
@@ -268,7 +275,8 @@ def cost_effectiveness(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict
     for name in ("value_recovered_per_gbp_spent", "cost_per_arrest"):
         value = derived.loc[name, "value"] if name in derived.index else None
         qualifier = derived.loc[name, "qualifier"] if name in derived.index else "not_recorded"
-        result[name] = (None if pd.isna(value) else float(value), str(qualifier))
+        result[name] = (None if value is None or pd.isna(value) else float(value),
+                        str(qualifier))
     result["caveat"] = CAVEAT
     result["caveats"] = tuple(METRICS[n].caveat for n in ("value_recovered_per_gbp_spent",
                                                           "cost_per_arrest"))
