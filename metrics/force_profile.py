@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from metrics.charts.style import Words
 from metrics.format import fmt_count, fmt_date, fmt_date_range, fmt_money
 from metrics.headline import HEADLINE_NOUNS
 from metrics.query import by_force
@@ -217,3 +218,47 @@ def default_force(con: duckdb.DuckDBPyConnection, filters: Filters) -> str | Non
                    .iloc[0]["force_code"])
     rows = con.execute("SELECT code FROM force ORDER BY short_name LIMIT 1").fetchall()
     return str(rows[0][0]) if rows else None
+
+
+def operation_words(con: duckdb.DuckDBPyConnection, operation: str, as_at: date,
+                    geography: str, illustrative: bool) -> Words:
+    """The words every chart of the operation carries (subtitle and source)."""
+    rows = con.execute("SELECT name, start_date, end_date FROM operation WHERE code = ?",
+                       [operation]).fetchall()
+    name, start, end = rows[0] if rows else (operation, as_at, as_at)
+    return Words(operation=str(name), period=fmt_date_range(start, end), as_at=fmt_date(as_at),
+                 geography=geography, illustrative=illustrative)
+
+
+def force_returns_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The force's returns as text: what, version, dates, file, whether it counts."""
+    return pd.DataFrame({
+        "Return": [_return_name(r) for _, r in rows.iterrows()],
+        "Version": rows["version"].astype(int).astype(str),
+        "Figures as at": [fmt_date(d) for d in rows["data_as_of"]],
+        "Received": [fmt_date(t.date()) for t in rows["received_at"]],
+        "File": rows["original_name"].astype(str),
+        "Counts now": ["yes" if c else "no: a later version replaces it" for c in rows["counts"]],
+    })
+
+
+def _return_name(row: pd.Series) -> str:
+    kind = {"force-return": "Force return", "spend-return": "Spend return",
+            "ports-return": "Ports return"}.get(str(row["return_kind"]), str(row["return_kind"]))
+    if pd.notna(row["operation"]):
+        return f"{kind}, {row['operation']}"
+    return f"{kind}, {row['grant_ref']} {row['period']}"
+
+
+def rejected_issues_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Issues of rejected uploads as text, located by file, sheet, row and column."""
+    return pd.DataFrame({
+        "File": rows["original_name"].astype(str),
+        "Received": [fmt_date(t.date()) for t in rows["uploaded_at"]],
+        "Sheet": rows["sheet"].fillna("").astype(str),
+        "Row": [str(int(r)) if pd.notna(r) else "" for r in rows["row"]],
+        "Column": [f"{c} ({h})" if pd.notna(h) else str(c) for c, h in
+                   zip(rows["col"].fillna(""), rows["header"], strict=True)],
+        "Value": rows["value"].fillna("").astype(str),
+        "Problem and fix": rows["message"].astype(str),
+    })

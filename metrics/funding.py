@@ -15,8 +15,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from metrics.charts.style import Words
 from metrics.derived import derived_values
-from metrics.format import NOT_RECORDED, fmt_count, fmt_money
+from metrics.format import NOT_RECORDED, fmt_count, fmt_date, fmt_money
 from metrics.query import total_of
 from metrics.registry import METRICS
 from metrics.scope import (
@@ -288,3 +289,11 @@ def total_spend_figure(derived: pd.DataFrame) -> tuple[float | None, str]:
     if "spend_gbp" not in derived.index or pd.isna(derived.loc["spend_gbp", "value"]):
         return None, "not_recorded"
     return float(derived.loc["spend_gbp", "value"]), "exact"
+
+
+def funding_words(found_grants: pd.DataFrame, as_at: date, illustrative: bool) -> Words:
+    """Chart words for the grants: their financial years and the as-at date."""
+    years = sorted(set(found_grants["financial_year"])) if len(found_grants) else []
+    period = "financial years " + " and ".join(years) if years else "no grants recorded"
+    return Words(operation="NVCRP grants", period=period, as_at=fmt_date(as_at),
+                 illustrative=illustrative)
