@@ -193,14 +193,14 @@ def changes(con: duckdb.DuckDBPyConnection, return_key: str, old_version: int,
     found = frame(con, CHANGES, {"return_key": return_key, "old_version": int(old_version),
                                  "new_version": int(new_version)})
     found.insert(1, "label", [METRICS[m].label if m in METRICS else m for m in found["measure"]])
-    found["old"] = [_shown(m, v, q) for m, v, q in
+    found["old"] = [shown_value(m, v, q) for m, v, q in
                     zip(found["measure"], found["old_value"], found["old_qualifier"], strict=True)]
-    found["new"] = [_shown(m, v, q) for m, v, q in
+    found["new"] = [shown_value(m, v, q) for m, v, q in
                     zip(found["measure"], found["new_value"], found["new_qualifier"], strict=True)]
     return found
 
 
-def _shown(measure: str, value: float | None, qualifier: str | None) -> str:
+def shown_value(measure: str, value: float | None, qualifier: str | None) -> str:
     if qualifier is None or (isinstance(qualifier, float) and pd.isna(qualifier)):
         return "not stated"
     if qualifier == "not_recorded" or value is None or pd.isna(value):

@@ -1,0 +1,223 @@
+"""The upload page's link to the loaders: ingest under the write lock, tables, downloads.
+
+Pages reach the loaders only through here. Everything a file sent us (its name, cell values,
+messages quoting them) is shown as plain text: ``plain()`` escapes Markdown before any label.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from loaders.ingest import IngestResult, ingest_bytes
+from loaders.issues_workbook import write_issues_workbook
+from loaders.reference import Reference
+from loaders.template import build_template
+from metrics.format import fmt_date
+from metrics.tracker import shown_value
+from store.settings import settings
+from ui.connection import WRITE_LOCK
+
+ACCEPTED_TYPES = ["xlsx", "csv", "ods"]
+MAX_UPLOAD_MB = 25
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ISSUE_COLUMNS = ["Severity", "Sheet", "Row", "Column", "Header", "Value", "Message"]
+CHANGE_COLUMNS = ["Measure", "Day", "Port", "Was", "Becomes"]
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&\"'])")
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def uploader_name() -> str:
+    """Who is uploading. One place, so sign-in (issue 5) can replace it."""
+    return "analyst"
+
+
+def plain(text: object) -> str:
+    """Text from a file made safe for a Markdown label: every punctuation mark escaped."""
+    return _PUNCTUATION.sub(r"\\\1", str(text))
+
+
+def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
+                  confirm: bool) -> IngestResult:
+    """Check and store one file under the write lock.
+
+    ``confirm=False`` saves a first version straight away but stops at 'needs_confirmation'
+    when the file would replace an earlier version; call again with ``confirm=True`` to save.
+    """
+    with WRITE_LOCK:
+        return ingest_bytes(con, data, name, user=uploader_name(), settings=settings(),
+                            confirm_replace=confirm)
+
+
+def issues_table(result: IngestResult) -> pd.DataFrame:
+    """A result's issues for display: severity, sheet, Excel row, column letter, header, value."""
+    rows = [[i.severity, i.sheet, i.row, i.column, i.header, i.value, i.message]
+            for i in result.issues]
+    found = pd.DataFrame(rows, columns=ISSUE_COLUMNS, dtype=object)
+    return found.astype({"Row": "Int64"}) if not found.empty else found
+
+
+def changes_table(result: IngestResult) -> pd.DataFrame:
+    """What saving would change: measure label, day, port, old and new values as shown."""
+    from metrics.registry import METRICS
+
+    rows = []
+    for c in result.changed:
+        label = METRICS[c["measure"]].label if c["measure"] in METRICS else c["measure"]
+        day = fmt_date(pd.Timestamp(c["day"]).date()) if c.get("day") else "Total"
+        rows.append([label, day, c.get("port") or "",
+                     shown_value(c["measure"], c.get("old"), c.get("old_qualifier")),
+                     shown_value(c["measure"], c.get("new"), c.get("new_qualifier"))])
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS, dtype=object)
+
+
+def error_workbook(con: duckdb.DuckDBPyConnection, upload_id: int) -> bytes:
+    """The uploaded file with every problem cell marked, plus an Issues sheet, as bytes."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "issues.xlsx"
+        write_issues_workbook(con, upload_id, out, settings())
+        return out.read_bytes()
+
+
+def download_stem(name: str) -> str:
+    """A file name's stem reduced to letters, digits, '-' and '_' (SECURITY.md row 36)."""
+    stem = Path(name.replace("\\", "/")).name.rsplit(".", 1)[0]
+    cleaned = _UNSAFE_NAME.sub("_", stem).strip("_-")[:60]
+    return cleaned or "upload"
+
+
+def error_workbook_name(original: str, upload_id: int) -> str:
+    return f"{download_stem(original)}_issues_upload-{upload_id}.xlsx"
+
+
+def template_name(kind: str, version: int, operation: str | None = None,
+                  submitter: str | None = None) -> str:
+    """'force-return_OA2025_south-yorkshire_data-v154.xlsx': the data version in the name
+    means a changed file never shares a download id with an old one (SECURITY.md trap 2)."""
+    parts = [kind, operation, submitter, f"data-v{version}"]
+    return "_".join(download_stem(p) for p in parts if p) + ".xlsx"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _template(kind: str, operation: str | None, submitter: str | None, version: int,
+              _con: duckdb.DuckDBPyConnection) -> bytes:
+    ref = Reference.from_db(_con)
+    buffer = io.BytesIO()
+    build_template(kind, ref, operation=operation, submitter=submitter).save(buffer)
+    return buffer.getvalue()
+
+
+def template_bytes(con: duckdb.DuckDBPyConnection, kind: str, version: int, *,
+                   operation: str | None = None, submitter: str | None = None) -> bytes:
+    """A blank return template built in memory, cached on the data version."""
+    return _template(kind, operation, submitter, version, _con=con)
+
+
+def outcome_text(result: IngestResult) -> str:
+    """One plain sentence for the outcome; the file's own name is escaped."""
+    return plain(result.message or f"{result.file}: {result.outcome}")
+
+
+def result_record(con: duckdb.DuckDBPyConnection, result: IngestResult) -> dict[str, Any]:
+    """What the page keeps for a file between reruns: the result and its error workbook."""
+    workbook = None
+    if result.outcome == "rejected" and result.upload_id is not None:
+        workbook = error_workbook(con, result.upload_id)
+    return {"result": result, "workbook": workbook}
+
+
+# --- the per-file panel -----------------------------------------------------------------------
+
+_STATE = "upload_results"
+_LOOK = {"accepted": ("complete", ":material/check_circle:"),
+         "duplicate": ("complete", ":material/content_copy:"),
+         "needs_confirmation": ("complete", ":material/compare_arrows:"),
+         "rejected": ("error", ":material/error:"), "failed": ("error", ":material/error:"),
+         "cancelled": ("complete", ":material/block:")}
+_HEADLINE = {"accepted": "Accepted", "duplicate": "Already loaded", "rejected": "Rejected",
+             "failed": "Not saved", "needs_confirmation": "Check the changes, then confirm",
+             "cancelled": "Not saved: you cancelled the replacement"}
+
+
+def file_panel(con: duckdb.DuckDBPyConnection, uploaded: Any, number: int, total: int) -> None:
+    """Check one uploaded file once (kept across reruns), then show its outcome."""
+    records = st.session_state.setdefault(_STATE, {})
+    key = str(uploaded.file_id)
+    if key not in records:
+        with st.status(f"File {number} of {total}: checking…", expanded=True) as box:
+            st.text(uploaded.name)
+            result = ingest_upload(con, uploaded.getvalue(), uploaded.name, confirm=False)
+            records[key] = result_record(con, result)
+            state, _ = _LOOK.get(result.outcome, ("error", ""))
+            box.update(label=f"File {number} of {total}: {_HEADLINE.get(result.outcome, 'done')}",
+                       state=state, expanded=False)  # type: ignore[arg-type]
+    _outcome(con, records, key, uploaded, number)
+
+
+def _outcome(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: str, uploaded: Any,
+             number: int) -> None:
+    record = records[key]
+    result: IngestResult = record["result"]
+    outcome = "cancelled" if record.get("cancelled") else result.outcome
+    _, icon = _LOOK.get(outcome, ("error", ":material/error:"))
+    with st.container(border=True, key=f"upload-{number}"):
+        st.markdown(f"**{_HEADLINE.get(outcome, outcome)}** · upload "
+                    f"{result.upload_id if result.upload_id is not None else '–'}")
+        message = outcome_text(result)
+        if outcome == "accepted":
+            st.success(message, icon=icon)
+            if result.changed or (result.version or 0) > 1:
+                st.dataframe(changes_table(result), hide_index=True, width="stretch")
+        elif outcome in ("duplicate", "cancelled"):
+            st.info(message, icon=icon)
+        elif outcome == "needs_confirmation":
+            _confirmation(con, records, key, uploaded, result)
+        else:
+            st.error(message, icon=icon)
+        if result.issues:
+            _issues(result, record.get("workbook"))
+
+
+def _issues(result: IngestResult, workbook: bytes | None) -> None:
+    errors = sum(1 for i in result.issues if i.severity == "error")
+    warnings = len(result.issues) - errors
+    st.caption(f"{errors} problem{'s' if errors != 1 else ''} to fix, "
+               f"{warnings} warning{'s' if warnings != 1 else ''}")
+    st.dataframe(issues_table(result), hide_index=True, width="stretch",
+                 column_config={"Message": st.column_config.TextColumn(width="large")})
+    if workbook and result.upload_id is not None:
+        st.download_button("Download the file with its problems marked", workbook,
+                           file_name=error_workbook_name(result.file, result.upload_id),
+                           mime=XLSX_MIME, icon=":material/download:", on_click="ignore",
+                           key=f"issues-{result.upload_id}")
+
+
+def _confirmation(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: str,
+                  uploaded: Any, result: IngestResult) -> None:
+    """A replacement: show what would change and save only when the analyst confirms."""
+    st.warning(message_for_replacement(result), icon=":material/compare_arrows:")
+    st.dataframe(changes_table(result), hide_index=True, width="stretch")
+    save, cancel = st.columns(2)
+    if save.button(f"Save as version {result.version}", type="primary", key=f"confirm-{key}"):
+        with st.spinner("Saving…"):
+            records[key] = result_record(con, ingest_upload(con, uploaded.getvalue(),
+                                                            uploaded.name, confirm=True))
+        st.rerun()
+    if cancel.button("Cancel: keep the current version", key=f"cancel-{key}"):
+        records[key] = {**records[key], "cancelled": True}
+        st.rerun()
+
+
+def message_for_replacement(result: IngestResult) -> str:
+    count = len(result.changed)
+    figures = "1 figure changes" if count == 1 else f"{count:,} figures change"
+    return (f"This file would replace version {(result.version or 2) - 1} of "
+            f"{plain(result.return_key or 'this return')} as version {result.version}: "
+            f"{figures}. Nothing has been saved yet.")
