@@ -262,3 +262,42 @@ def rejected_issues_table(rows: pd.DataFrame) -> pd.DataFrame:
         "Value": rows["value"].fillna("").astype(str),
         "Problem and fix": rows["message"].astype(str),
     })
+
+
+def _figure(value: Any, unit: str, qualifier: str = "exact") -> str:
+    if value is None or pd.isna(value):
+        return "not recorded"
+    if unit == "gbp":
+        return fmt_money(round(float(value)), qualifier)
+    return fmt_count(value, qualifier)
+
+
+def headline_cards(rows: pd.DataFrame, operation: str | None) -> list[tuple[str, str]]:
+    """(label, text) for the force's headline cards in one operation; empty when not in it."""
+    chosen = rows[rows["operation"] == operation]
+    if chosen.empty:
+        return []
+    row = chosen.iloc[0]
+    cards = [(METRICS[m].label, _figure(row[m], METRICS[m].unit, row[f"{m}_qualifier"]))
+             for m in ("arrests", "vehicles_recovered", "value_recovered_gbp")]
+    return [*cards, ("Versions received", fmt_count(row["versions"]))]
+
+
+def rates_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rates per 1,000 recorded vehicle offences as text: force, region and national."""
+    def rate(value: Any, unit: str) -> str:
+        if value is None or pd.isna(value):
+            return "not recorded"
+        return fmt_money(round(float(value), 2)) if unit == "gbp" else f"{float(value):,.2f}"
+
+    return pd.DataFrame({
+        "Measure": rows["label"],
+        "Figure": [_figure(v, u, q) for v, u, q in
+                   zip(rows["value"], rows["unit"], rows["qualifier"], strict=True)],
+        "Per 1,000 offences": [rate(v, u) for v, u in zip(rows["per_1000"], rows["unit"],
+                                                           strict=True)],
+        "Region per 1,000": [rate(v, u) for v, u in zip(rows["region_per_1000"], rows["unit"],
+                                                        strict=True)],
+        "National per 1,000": [rate(v, u) for v, u in zip(rows["national_per_1000"],
+                                                          rows["unit"], strict=True)],
+    })

@@ -278,6 +278,13 @@ def cost_effectiveness(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict
         qualifier = derived.loc[name, "qualifier"] if name in derived.index else "not_recorded"
         result[name] = (None if value is None or pd.isna(value) else float(value),
                         str(qualifier))
+    result["text"] = {
+        "spend": fmt_money(*result["spend"]),
+        "value_recovered_gbp": fmt_money(*result["value_recovered_gbp"]),
+        "arrests": fmt_count(*result["arrests"]),
+        "value_recovered_per_gbp_spent": _pounds(result["value_recovered_per_gbp_spent"], 2),
+        "cost_per_arrest": _pounds(result["cost_per_arrest"], 0),
+    }
     result["caveat"] = CAVEAT
     result["caveats"] = tuple(METRICS[n].caveat for n in ("value_recovered_per_gbp_spent",
                                                           "cost_per_arrest"))
@@ -297,3 +304,26 @@ def funding_words(found_grants: pd.DataFrame, as_at: date, illustrative: bool) -
     period = "financial years " + " and ".join(years) if years else "no grants recorded"
     return Words(operation="NVCRP grants", period=period, as_at=fmt_date(as_at),
                  illustrative=illustrative)
+
+
+def _pounds(figure: tuple[float | None, str], places: int) -> str:
+    """A ratio in pounds: '£6.89' per £1 spent, 'about £1,318' per arrest."""
+    value, qualifier = figure
+    if value is None:
+        return NOT_RECORDED
+    return fmt_money(round(value, places) if places else round(value), qualifier)
+
+
+def spend_sources_table(lines: pd.DataFrame) -> pd.DataFrame:
+    """The spend lines behind the figures, located by file, sheet and row."""
+    return pd.DataFrame({
+        "Recipient": lines["submitter"].map(RECIPIENT_NAMES).fillna(lines["submitter"]),
+        "File": lines["original_name"].astype(str),
+        "Version": lines["version"].astype(str),
+        "Sheet": lines["sheet"].astype(str),
+        "Row": lines["row"].astype(str),
+        "Pillar": lines["pillar"].astype(str),
+        "Operation": lines["operation"].fillna("").astype(str),
+        "Category": lines["category"].astype(str),
+        "Amount": [fmt_money(v) for v in lines["amount_gbp"]],
+    })

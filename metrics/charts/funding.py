@@ -22,7 +22,14 @@ def _node_colour(name: str, grants: set[str]) -> str:
     return PALETTE[0] if name in grants else PALETTE[2]
 
 
-def funding_sankey(flows: pd.DataFrame, words: Words) -> ChartSpec:
+def _source(words: Words, illustrative_split: bool) -> str:
+    extra = SOURCE_GRANTS + ("; allocations below the public grant totals are illustrative"
+                             if illustrative_split else "")
+    return words.source(extra)
+
+
+def funding_sankey(flows: pd.DataFrame, words: Words, *,
+                   illustrative_split: bool = False) -> ChartSpec:
     """Grants → pillars → spent or not yet spent, from ``metrics.funding.funding_flows``."""
     nodes = list(dict.fromkeys([*flows["source"], *flows["target"]]))
     index = {name: i for i, name in enumerate(nodes)}
@@ -55,11 +62,12 @@ def funding_sankey(flows: pd.DataFrame, words: Words) -> ChartSpec:
     data = flows.rename(columns={"source": "From", "target": "To", "amount": "Amount (£)",
                                  "kind": "Flow"})
     return ChartSpec(figure=fig, title=title, subtitle=words.subtitle("Grants, allocations and spend"),
-                     source=words.source(SOURCE_GRANTS), alt=alt, data=data,
+                     source=_source(words, illustrative_split), alt=alt, data=data,
                      name="funding-flows")
 
 
-def spend_against_allocation(rows: pd.DataFrame, words: Words, by: str = "pillar") -> ChartSpec:
+def spend_against_allocation(rows: pd.DataFrame, words: Words, by: str = "pillar", *,
+                             illustrative_split: bool = False) -> ChartSpec:
     """Allocated and spent bars per pillar or recipient, from
     ``metrics.funding.spend_against_allocation``."""
     fig = go.Figure()
@@ -90,5 +98,5 @@ def spend_against_allocation(rows: pd.DataFrame, words: Words, by: str = "pillar
         "share_spent": "Share spent"})
     return ChartSpec(figure=fig, title=title,
                      subtitle=words.subtitle(f"Spend against allocation per {noun}"),
-                     source=words.source(SOURCE_GRANTS), alt=alt, data=data,
+                     source=_source(words, illustrative_split), alt=alt, data=data,
                      name=f"spend-against-allocation-{noun}")
