@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 Kind = Literal["text", "code", "count", "money", "date", "qualifier", "force", "port", "pillar",
@@ -263,7 +264,16 @@ def normalise_header(text: object) -> str:
     'Value (£) ', 'value  (£)' and 'VALUE (£)' all give 'value (£)'. Zero-width and other
     format characters are dropped (SECURITY.md row 21).
     """
-    s = unicodedata.normalize("NFKC", str(text or ""))
+    # Detail sheets repeat the same few words (categories, pillars) on every row: 100,000-row
+    # returns spent most of their parse time here before the cache.
+    if isinstance(text, str):
+        return _normalise_text(text)
+    return _normalise_text(str(text or ""))
+
+
+@lru_cache(maxsize=65_536)
+def _normalise_text(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text)
     s = "".join(ch for ch in s if unicodedata.category(ch) not in ("Cf", "Cc"))
     s = _SPACES.sub(" ", s).strip().lower().replace("&", "and")
     return s.rstrip(":*").strip()

@@ -197,19 +197,24 @@ def read_detail(sheet: Sheet, table: Table, ctx: Context,
         return None
     warn_extras(sheet, header, header.extras, ctx)
     hidden_rows(sheet, header.row, ctx)
+    # Column positions once, not per row: detail sheets run to 100,000 rows.
+    positions = [header.columns.get(c.key) for c in table.columns]
     rows: list[dict[str, Any]] = []
     for r in range(header.row + 1, len(sheet.rows)):
-        raws = {c.key: cell(sheet.rows[r], header.columns.get(c.key)) for c in table.columns}
-        if all(is_blank(v) for v in raws.values()):
+        row = sheet.rows[r]
+        width = len(row)
+        raws = [row[i] if i is not None and i < width else "" for i in positions]
+        first = next((v for v in raws if not is_blank(v)), None)
+        if first is None:
             continue
-        if is_total_label(_first(raws)):
+        if isinstance(first, str) and is_total_label(first):
             numeric = [c.key for c in table.columns
                        if c.kind in ("count", "money") and c.key in header.columns]
             sums = {header.columns[k]: decimal_sum([_dec(x.get(k)) for x in rows]) for k in numeric}
             check_totals_row(ctx, sheet, r, sums, {header.columns[k]: header.names[k]
                                                    for k in numeric})
             continue
-        rows.append(_detail_row(sheet, r, table, header, ctx))
+        rows.append(_detail_row(sheet, r, table, header, ctx, raws))
     ctx.rows_read += len(rows)
     return pd.DataFrame(rows, columns=list(DETAIL_COLUMNS[table.name]))
 
@@ -242,29 +247,31 @@ def check_totals_row(ctx: Context, sheet: Sheet, r: int, sums: dict[int, Decimal
 
 
 def _detail_row(sheet: Sheet, r: int, table: Table, header: Header,
-                ctx: Context) -> dict[str, Any]:
-    row = sheet.rows[r]
-    raws = {c.key: cell(row, header.columns.get(c.key)) for c in table.columns}
+                ctx: Context, raws: list[Any]) -> dict[str, Any]:
+    """One data row; ``raws`` are its cells in ``table.columns`` order."""
     record: dict[str, Any] = dict.fromkeys(DETAIL_COLUMNS[table.name])
     record.update(sheet=sheet.name, row=r + 1)
-    for column in table.columns:
+    for column, raw in zip(table.columns, raws, strict=True):
         col = header.columns.get(column.key)
         if col is None:
             continue
-        at = At(sheet.name, r, col, header.names.get(column.key, column.header))
-        if column.required and is_blank(raws[column.key]):
-            ctx.error("required-blank", f"{column.header!r} must be filled in on every row.",
-                      at.sheet, at.row, at.col, at.header)
-            continue
-        value, qualifier = typed_cell(ctx, at, raws[column.key], column)
+        key = (column.key, type(raw), raw)
+        hit = ctx.memo.get(key)
+        if hit is None:
+            at = At(sheet.name, r, col, header.names.get(column.key, column.header))
+            if column.required and is_blank(raw):
+                ctx.error("required-blank", f"{column.header!r} must be filled in on every row.",
+                          at.sheet, at.row, at.col, at.header)
+                continue
+            before = len(ctx.issues)
+            hit = typed_cell(ctx, at, raw, column)
+            if len(ctx.issues) == before:   # only clean readings are reused; errors stay located
+                ctx.memo[key] = hit
+        value, qualifier = hit
         record[column.key] = value
         if column.key == "value_gbp":
             record["value_qualifier"] = qualifier if value is not None else None
     return record
-
-
-def _first(raws: dict[str, Any]) -> Any:
-    return next((v for v in raws.values() if not is_blank(v)), "")
 
 
 def decimal_sum(values: list[Decimal | None]) -> Decimal:

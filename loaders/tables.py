@@ -58,6 +58,10 @@ class Context:
     operation: str | None = None
     date_floor: date | None = None    # detail dates before this are refused
     rows_read: int = 0
+    # (column key, type, raw value) → the typed value and qualifier of a cell that read cleanly.
+    # Detail sheets repeat dates, categories and pillars on every row; reading each distinct
+    # value once made a 100,000-row return parse several times faster.
+    memo: dict[tuple[str, type, Any], tuple[Any, str | None]] = field(default_factory=dict)
 
     def error(self, code: str, message: str, sheet: str | None = None, row: int | None = None,
               col: int | None = None, header: Any = None, value: Any = None) -> None:
