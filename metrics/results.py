@@ -120,6 +120,7 @@ class Status:
     expected: int
     missing_names: tuple[str, ...]
     final_from: date | None          # the as-at date from which complete results count as final
+    ports: bool = False              # a ports operation: one NaVCIS return, not force returns
 
     @property
     def label(self) -> str:
@@ -127,10 +128,10 @@ class Status:
 
     @property
     def coverage_text(self) -> str:
-        noun = "return" if self.expected == 1 else "forces"
-        if noun == "return":
-            return "Return received" if self.reporting else "Return not yet received"
-        return f"{self.reporting} of {self.expected} forces reported"
+        if self.ports:
+            return "Ports return received" if self.reporting else "No ports return yet"
+        noun = "force" if self.expected == 1 else "forces"
+        return f"{self.reporting} of {self.expected} {noun} reported"
 
 
 def status(con: duckdb.DuckDBPyConnection, filters: Filters) -> Status:
@@ -139,7 +140,8 @@ def status(con: duckdb.DuckDBPyConnection, filters: Filters) -> Status:
     info = operation_info(con, filters.operation)
     held = coverage(con, filters)
     reporting, expected, missing = held.reporting, held.expected, held.missing_names
-    if info is not None and info["kind"] == "ports":
+    ports = info is not None and info["kind"] == "ports"
+    if ports:
         # Ports operations are reported by NaVCIS in a ports return, not force returns.
         found = frame(con, statement(SCOPE, PORT_SUBMITTERS), params_for(filters))
         reporting, expected, missing = int(found.iloc[0, 0]), 1, ()
@@ -148,7 +150,7 @@ def status(con: duckdb.DuckDBPyConnection, filters: Filters) -> Status:
     final = (expected > 0 and reporting >= expected and final_from is not None
              and filters.as_at >= final_from)
     return Status(final=final, reporting=reporting, expected=expected,
-                  missing_names=tuple(missing), final_from=final_from)
+                  missing_names=tuple(missing), final_from=final_from, ports=ports)
 
 
 def status_help(state: Status) -> str:

@@ -1,0 +1,148 @@
+"""Operation: what an operation achieved, as at a date."""
+
+from metrics import format as fmt
+from metrics import query, results, stages
+from metrics.charts import map as maps
+from metrics.charts import operation as charts
+from metrics.registry import METRICS
+from ui.shell import page_setup
+from ui.widgets import card, chart, table
+
+ctx = page_setup("Operation")
+
+import streamlit as st  # noqa: E402 — page_setup must be the first call of every page
+
+f = ctx.filters
+st.title(ctx.operation_name or "Operation results")
+if f.operation is None:
+    st.info("No operations are loaded yet. An analyst can load returns on the Upload returns "
+            "page, or an administrator can load the reference data.")
+    st.stop()
+
+info = ctx.q(results.operation_info, f.operation)
+kind = str(info["kind"]) if info else None
+words = ctx.q(results.words, f)
+state = ctx.q(results.status, f)
+st.caption(f"{words.period} · {words.geography} · figures as at {words.as_at}. Each return "
+           "counts at its latest version stated as at this date or earlier.")
+
+# --- Headline figures ---------------------------------------------------------------------------
+cards = ctx.q(results.cards, f, kind)
+if cards["value"].isna().all():
+    st.info(f"No returns for {words.operation} in {words.geography} are held as at "
+            f"{words.as_at}. Choose a later date, another operation, or clear the region and "
+            "force filters.")
+    st.stop()
+
+left, right = st.columns(2)
+with left:
+    card("Status", state.label, help=results.status_help(state))
+with right:
+    card("Coverage", state.coverage_text,
+         help="Forces expected to send a return for this operation (within the region and "
+              "force filters) and how many of them have a return held as at the date chosen.")
+if state.missing_names:
+    st.text("No return yet from: " + ", ".join(state.missing_names))
+
+st.header("Headline figures", anchor=False)
+for start in range(0, len(cards), 4):
+    for column, row in zip(st.columns(4), cards.iloc[start:start + 4].itertuples(), strict=False):
+        with column:
+            card(row.label, row.text, help=METRICS[row.key].description)
+            with st.expander("Show sources"):
+                cells = ctx.q(results.card_sources, f, row.key, kind)
+                if cells.empty:
+                    st.text("No return in this selection states this figure.")
+                else:
+                    st.dataframe(cells, hide_index=True, width="stretch")
+
+# --- By day and by pillar -----------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    daily = ctx.q(stages.daily, f)
+    chart(charts.by_day_chart(daily, words), key="by-day")
+    if not daily.empty:
+        st.caption(stages.after_week_text(daily, f.as_at))
+with right:
+    chart(charts.by_pillar_chart(ctx.q(stages.pillar_activity, f), words), key="by-pillar")
+    st.caption("Each pillar's count measures added together (arrests, items given out, visits "
+               "and so on): a rough guide to where activity went, not a like-for-like total.")
+
+# --- By force -----------------------------------------------------------------------------------
+st.header("By force", anchor=False)
+choices = [m.name for m in METRICS.values() if m.return_kind == "force-return"]
+left, right = st.columns([2, 1])
+measure = left.selectbox("Measure", choices, index=choices.index("arrests"),
+                         format_func=lambda m: METRICS[m].label, key="op_measure")
+rate = right.toggle("Per 1,000 recorded vehicle offences", key="op_per_1000",
+                    help="Each force's figure divided by its recorded vehicle offences in the "
+                         "year ending June 2025 (ONS), times 1,000.")
+label = METRICS[measure].label
+column = "per_1000_offences" if rate else "value"
+per_force = ctx.q(results.forces_for_map, f, measure)
+left, right = st.columns(2)
+with left:
+    chart(charts.by_force_chart(per_force, words, label, column=column,
+                                unit=METRICS[measure].unit), key="by-force")
+with right:
+    value_label = f"{label} per 1,000 recorded vehicle offences" if rate else label
+    chart(maps.force_map(per_force, words, value_label, column=column), key="force-map")
+table(per_force[["force_name", "region_name", "value", "text", "vehicle_offences",
+                 "per_1000_offences"]],
+      key="by-force-table",
+      column_config={
+          "force_name": "Force", "region_name": "Region",
+          "value": st.column_config.NumberColumn(label, format="localized"),
+          "text": "As stated",
+          "vehicle_offences": st.column_config.NumberColumn(
+              "Recorded vehicle offences (ONS)", format="localized"),
+          "per_1000_offences": st.column_config.NumberColumn(
+              "Per 1,000 offences", format="%.2f"),
+      })
+
+# --- Ports --------------------------------------------------------------------------------------
+ports = ctx.q(query.ports, f)
+if not ports.empty or kind == "ports":
+    st.header("Ports", anchor=False)
+    if ports.empty:
+        st.info(f"No NaVCIS ports return is held as at {words.as_at}.")
+    else:
+        chart(charts.ports_chart(ports, words), key="ports")
+        table(ports[[c for c in ("port_name", "containers_examined", "port_vehicles_recovered",
+                                 "port_value_recovered_gbp", "destinations")
+                     if c in ports.columns]],
+              key="ports-table",
+              column_config={
+                  "port_name": "Port",
+                  "containers_examined": st.column_config.NumberColumn(
+                      "Containers examined", format="localized"),
+                  "port_vehicles_recovered": st.column_config.NumberColumn(
+                      "Vehicles recovered", format="localized"),
+                  "port_value_recovered_gbp": st.column_config.NumberColumn(
+                      "Value recovered (£)", format="localized"),
+                  "destinations": "Declared destinations",
+              })
+
+# --- Published figures --------------------------------------------------------------------------
+st.header("Published figures and the returns", anchor=False)
+published = ctx.q(query.published_vs_returns, f)
+if published.empty:
+    st.info(f"No national figure for {words.operation} was published on or before "
+            f"{words.as_at}.")
+else:
+    chart(charts.published_chart(published, words), key="published")
+    for _, row in published.iterrows():
+        st.markdown(f"- {stages.published_text(row)}")
+    if f.regions or f.forces:
+        st.caption("Published figures are national, so this section ignores the region and "
+                   "force filters.")
+
+# --- Previous week of action --------------------------------------------------------------------
+previous = ctx.q(stages.previous_operation, f.operation)
+if previous is not None:
+    compared = ctx.q(stages.same_stage, f, previous)
+    st.header("Against the previous operation", anchor=False)
+    st.caption(stages.same_stage_text(compared))
+    chart(charts.compare_chart(compared, words), key="compare")
+
+st.caption(f"Data version {ctx.version} · figures as at {fmt.fmt_date(f.as_at)}")
