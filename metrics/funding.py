@@ -278,8 +278,11 @@ def cost_effectiveness(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict
         qualifier = derived.loc[name, "qualifier"] if name in derived.index else "not_recorded"
         result[name] = (None if value is None or pd.isna(value) else float(value),
                         str(qualifier))
+    if not result["spend"][0]:
+        # No spend reported for the operation: a 'cost' of £0 per arrest would mislead.
+        result["cost_per_arrest"] = (None, "not_recorded")
     result["text"] = {
-        "spend": fmt_money(*result["spend"]),
+        "spend": fmt_money(*result["spend"]) if result["spend"][0] else "none reported",
         "value_recovered_gbp": fmt_money(*result["value_recovered_gbp"]),
         "arrests": fmt_count(*result["arrests"]),
         "value_recovered_per_gbp_spent": _pounds(result["value_recovered_per_gbp_spent"], 2),
