@@ -54,7 +54,7 @@ def base_layout(fig: go.Figure, *, height: int = 420, legend: bool = True) -> go
 
 # Export layout in pixels (with_words). Vertical automargin is switched off so the plot area
 # is exactly what is budgeted here and the marking, title and source lines can never collide.
-_EDGE, _MARK_H, _TITLE_H, _SUB_H, _LEGEND_H, _AXIS_H, _SOURCE_H = 10, 20, 34, 21, 34, 64, 17
+_EDGE, _MARK_H, _TITLE_H, _SUB_H, _LEGEND_H, _AXIS_H, _SOURCE_H = 10, 20, 34, 21, 46, 64, 17
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -77,6 +77,13 @@ def _horizontal_legend(fig: go.Figure) -> bool:
     return bool(fig.layout.showlegend is not False and fig.layout.legend.orientation == "h")
 
 
+def _labels_above(fig: go.Figure) -> int:
+    """Pixels to keep free above the plot for labels drawn over it (e.g. subplot titles)."""
+    above = any(a.yref == "paper" and (a.y or 0) >= 0.999 and a.yanchor == "bottom"
+                for a in fig.layout.annotations)
+    return 24 if above else 0
+
+
 def with_words(spec: ChartSpec, *, marking: str | None = None, as_at: str | None = None,
                width: int = 1200) -> go.Figure:
     """A copy of the figure with title, subtitle, source and marking drawn inside it (exports).
@@ -89,10 +96,12 @@ def with_words(spec: ChartSpec, *, marking: str | None = None, as_at: str | None
     chars = max(40, width // 9)
     subtitle = _wrap(spec.subtitle, chars)
     source_text = spec.source + (f"; figures as at {as_at}" if as_at else "")
-    source = _wrap(source_text, int(chars * 1.15))
+    # The source starts where the plot starts, after any long axis labels: keep it narrow.
+    source = _wrap(source_text, min(95, int(chars * 1.15)))
     mark_h = _MARK_H + _EDGE if marking else 0
     legend_h = _LEGEND_H if _horizontal_legend(fig) else 0
-    top = _EDGE + mark_h + _TITLE_H + _SUB_H * len(subtitle) + legend_h + 12
+    words_h = _EDGE + mark_h + _TITLE_H + _SUB_H * len(subtitle)
+    top = words_h + legend_h + _labels_above(fig) + 12
     bottom = _AXIS_H + _SOURCE_H * len(source) + mark_h + _EDGE
     plot_h = max(360, int(fig.layout.height or 420) - 20)
     height = top + plot_h + bottom
@@ -103,13 +112,14 @@ def with_words(spec: ChartSpec, *, marking: str | None = None, as_at: str | None
                "xref": "container", "x": 0.015, "xanchor": "left",
                "yref": "container", "y": 1 - (_EDGE + mark_h) / height, "yanchor": "top",
                "pad": {"t": 0, "b": 0, "l": 0, "r": 0}},
-        margin={"l": 20, "r": 20, "t": top, "b": bottom, "autoexpand": True},
+        margin={"l": max(20, fig.layout.margin.l or 0), "r": max(20, fig.layout.margin.r or 0),
+                "t": top, "b": bottom, "autoexpand": True},
         width=width, height=height,
     )
     fig.update_xaxes(automargin="left+right")
     fig.update_yaxes(automargin="left+right")
     if legend_h:
-        fig.update_layout(legend={"yref": "container", "y": 1 - (top - legend_h - 4) / height,
+        fig.update_layout(legend={"yref": "container", "y": 1 - (words_h + 4) / height,
                                   "yanchor": "top", "xref": "container", "x": 0.015})
     fig.add_annotation(text="<br>".join(_escape(line) for line in source), xref="paper",
                        yref="paper", x=0, y=0, xanchor="left", yanchor="top", align="left",
