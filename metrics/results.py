@@ -41,8 +41,8 @@ WEEK_CARDS = (
     Card("charged", "People charged", ("charged",)),
     Card("dismantling_sites", "Dismantling sites found", ("dismantling_sites",)),
     Card("warrants", "Warrants executed", ("warrants",)),
-    Card("people_engaged", "People given prevention advice", ("people_engaged",)),
-    Card("prevention_items", "Prevention items given out", PREVENTION_ITEMS),
+    Card("people_engaged", "People given advice", ("people_engaged",)),
+    Card("prevention_items", "Prevention items", PREVENTION_ITEMS),
 )
 PORT_CARDS = (
     Card("containers_examined", "Containers examined", ("containers_examined",)),

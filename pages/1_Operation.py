@@ -45,6 +45,9 @@ if state.missing_names:
     st.text("No return yet from: " + ", ".join(state.missing_names))
 
 st.header("Headline figures", anchor=False)
+# Our own constant: a smaller figure that may wrap, so 'more than 8,090' is never cut short.
+st.html("<style>[data-testid='stMetricValue']{font-size:1.75rem;}"
+        "[data-testid='stMetricValue'] *{white-space:normal;overflow:visible;}</style>")
 for start in range(0, len(cards), 4):
     for column, row in zip(st.columns(4), cards.iloc[start:start + 4].itertuples(), strict=False):
         with column:
@@ -57,16 +60,16 @@ for start in range(0, len(cards), 4):
                     st.dataframe(cells, hide_index=True, width="stretch")
 
 # --- By day and by pillar -----------------------------------------------------------------------
-left, right = st.columns(2)
-with left:
-    daily = ctx.q(stages.daily, f)
-    chart(charts.by_day_chart(daily, words), key="by-day")
-    if not daily.empty:
-        st.caption(stages.after_week_text(daily, f.as_at))
-with right:
-    chart(charts.by_pillar_chart(ctx.q(stages.pillar_activity, f), words), key="by-pillar")
-    st.caption("Each pillar's count measures added together (arrests, items given out, visits "
-               "and so on): a rough guide to where activity went, not a like-for-like total.")
+st.header("By day of the week", anchor=False)
+daily = ctx.q(stages.daily, f)
+chart(charts.by_day_chart(daily, words), key="by-day")
+if not daily.empty:
+    st.caption(stages.after_week_text(daily, f.as_at))
+
+st.header("By pillar", anchor=False)
+chart(charts.by_pillar_chart(ctx.q(stages.pillar_activity, f), words), key="by-pillar")
+st.caption("Each pillar's count measures added together (arrests, items given out, visits and "
+           "so on): a rough guide to where activity went, not a like-for-like total.")
 
 # --- By force -----------------------------------------------------------------------------------
 st.header("By force", anchor=False)

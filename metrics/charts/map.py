@@ -136,7 +136,7 @@ def _title(known: pd.Series, df: pd.DataFrame, value_label: str) -> str:
     if known.empty:
         return "No force has a return for this selection"
     top = _names(df)[str(known.idxmax())]
-    return f"{top} had the most {value_label[0].lower()}{value_label[1:]}"
+    return f"{value_label} by police force area: highest in {top}"
 
 
 def _alt(known: pd.Series, df: pd.DataFrame, value_label: str, missing: list[str],

@@ -84,10 +84,11 @@ def by_force_chart(df: pd.DataFrame, words: Words, measure_label: str, *,
              for v, q in zip(shown[column], shown["qualifier"], strict=True)]
     fig = go.Figure(go.Bar(x=shown[column], y=shown["force_name"], orientation="h",
                            marker_color=PALETTE[0], text=texts, textposition="outside",
+                           cliponaxis=False,
                            hovertemplate="%{y}: %{text}<extra></extra>"))
     base_layout(fig, height=max(260, 22 * len(shown) + 60), legend=False)
     fig.update_yaxes(tickfont={"size": 12})
-    fig.update_xaxes(range=[0, float(shown[column].max() or 1) * 1.25])
+    fig.update_xaxes(range=[0, float(shown[column].max() or 1) * 1.45])
     top = shown.iloc[-1]
     what = _lower_first(measure_label)
     if rate:
@@ -118,9 +119,10 @@ def by_pillar_chart(df: pd.DataFrame, words: Words) -> ChartSpec:
     fig = go.Figure(go.Bar(x=shown["count_total"], y=shown["label"], orientation="h",
                            marker_color=[PALETTE[0] if v > 0 else CONTEXT
                                          for v in shown["count_total"]],
-                           text=texts, textposition="outside",
+                           text=texts, textposition="outside", cliponaxis=False,
                            hovertemplate="%{y}: %{text}<extra></extra>"))
     base_layout(fig, height=320, legend=False)
+    fig.update_xaxes(range=[0, float(df["count_total"].max()) * 1.3])
     top = df.loc[df["count_total"].idxmax()]
     alt = "Bar chart of activity by pillar: " + "; ".join(
         f"{label} {fmt_value(v, 'count', q)}" for label, v, q in
