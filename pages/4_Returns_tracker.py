@@ -2,6 +2,7 @@
 
 from metrics import format as fmt
 from metrics import tracker
+from metrics.scope import Filters
 from ui.shell import page_setup
 
 ctx = page_setup("Returns tracker")
@@ -16,8 +17,13 @@ DATE = "D MMMM YYYY"
 WHEN = "D MMMM YYYY, HH:mm"
 
 st.title("Returns tracker")
+every = st.toggle("All operations", key="all_ops",
+                  help="Every force against every operation, instead of the operation chosen "
+                       "in the sidebar.")
 f = ctx.filters
-scope = ctx.operation_name or "all operations"
+if every or f.operation is None:
+    f = Filters(operation=None, as_at=f.as_at, regions=f.regions, forces=f.forces)
+scope = "All operations" if f.operation is None else (ctx.operation_name or f.operation)
 st.caption(f"{scope} · figures as at {fmt.fmt_date(f.as_at)}")
 
 counts = ctx.q(tracker.status_counts, f)
