@@ -7,11 +7,12 @@ exactly what the dashboard says; the data version is printed so the pack can be 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 import duckdb
+import plotly.graph_objects as go
 
 from exports.audit import record_export
 from exports.context import ExportContext, context_for
@@ -29,6 +30,9 @@ from metrics.scope import Filters
 from metrics.spend import spend_total
 
 PACK_FORMATS = ("pptx", "pdf")
+# A slide is 16:9: tall charts (every force, small multiples) are squeezed to this plot height
+# and drawn wider, so their text stays readable when fitted to the slide.
+PACK_PLOT_HEIGHT, PACK_IMAGE_WIDTH = 640, 1400
 ILLUSTRATIVE = "Illustrative demo data"
 AS_AT_RULE = ("As at a date, each return counts through its latest version whose figures are "
               "stated as at that date or earlier; later corrections are not included.")
@@ -88,7 +92,7 @@ def method_notes(con: duckdb.DuckDBPyConnection, filters: Filters, version: int,
         ("As at", f"{AS_AT_RULE} {as_at_sentence(filters.as_at)}"),
         ("Status", ("Final. " if state.final else "Provisional. ") + status_help(state)),
         ("Rounding", ROUNDING_RULE),
-        ("Sources", f"{SOURCE_RETURNS} (data version {version}: the latest upload included). "
+        ("Sources", f"{SOURCE_RETURNS.removeprefix('Source: ')} (data version {version}: the latest upload included). "
                     f"Rates per 1,000 offences: {SOURCE_ONS}. Force area boundaries: "
                     f"{ATTRIBUTION}."),
     ]
@@ -96,6 +100,16 @@ def method_notes(con: duckdb.DuckDBPyConnection, filters: Filters, version: int,
         notes.append(("Illustrative", "These figures come from demonstration returns: they "
                                       "are invented and are not real operational results."))
     return notes
+
+
+def _pack_png(spec: ChartSpec, ctx: ExportContext) -> bytes:
+    """The marked chart image for a slide or page."""
+    figure = go.Figure(spec.figure)
+    if (figure.layout.height or 0) > PACK_PLOT_HEIGHT:
+        figure.update_layout(height=PACK_PLOT_HEIGHT)
+        figure.update_yaxes(tickfont={"size": 11})
+    fitted = replace(spec, figure=figure)
+    return render(marked_figure(fitted, ctx, width=PACK_IMAGE_WIDTH), "png", scale=PNG_SCALE)
 
 
 def gather(con: duckdb.DuckDBPyConnection, operation: str, as_at: date, who: str, *,
@@ -108,7 +122,7 @@ def gather(con: duckdb.DuckDBPyConnection, operation: str, as_at: date, who: str
     start, end = info.get("start_date"), info.get("end_date")
     period = fmt_date_range(start, end) if isinstance(start, date) and isinstance(end, date) else ""
     spend = spend_total(con, filters)
-    charts = [Chart(spec, render(marked_figure(spec, ctx), "png", scale=PNG_SCALE) if images else b"")
+    charts = [Chart(spec, _pack_png(spec, ctx) if images else b"")
               for spec in briefing_charts(con, filters)]
     return Briefing(ctx=ctx, operation_name=str(h["operation_name"]), period=period, headline=h,
                     lines=lines_to_take(h, start=start, end=end, spend_gbp=spend),

@@ -1,0 +1,71 @@
+"""Command line: ``python -m exports briefing --operation OA2025 --as-at 2026-03-02 --format pptx
+--out pack.pptx [--db PATH]``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import date
+from pathlib import Path
+
+from exports.images import RendererUnavailable, stop_renderer
+from exports.pack import PACK_FORMATS, build_briefing
+from metrics.headline import UnknownOperation
+from store.connection import DatabaseBusy, open_db
+from store.settings import settings
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-03-02") from exc
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m exports",
+                                     description="Marked exports of operation results.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    pack = commands.add_parser("briefing", help="write a marked briefing pack (PPTX or PDF)")
+    pack.add_argument("--operation", required=True, help="operation code, e.g. OA2025")
+    pack.add_argument("--as-at", type=_iso_date, default=None,
+                      help="figures as at this date (YYYY-MM-DD); default today")
+    pack.add_argument("--format", choices=PACK_FORMATS, required=True)
+    pack.add_argument("--out", type=Path, required=True,
+                      help="file to write; a folder gets the standard file name")
+    pack.add_argument("--db", type=Path, default=None,
+                      help="database file (default: NVCRP_DB or data/nvcrp.duckdb)")
+    return parser
+
+
+def _briefing(args: argparse.Namespace) -> int:
+    db = args.db or settings().db_path
+    if not Path(db).exists():
+        print(f"No database at {db}: give --db, or load returns first.", file=sys.stderr)
+        return 2
+    con = open_db(db)
+    try:
+        name, data = build_briefing(con, args.operation, args.as_at or date.today(), args.format,
+                                    who=f"command line ({getpass.getuser()})")
+    finally:
+        con.close()
+        stop_renderer()
+    out = args.out / name if args.out.is_dir() else args.out
+    out.write_bytes(data)
+    print(f"Briefing pack written to {out} ({len(data):,} bytes; suggested name {name}).")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _briefing(args)
+    except (UnknownOperation, DatabaseBusy, RendererUnavailable) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
