@@ -122,12 +122,15 @@ def gather(con: duckdb.DuckDBPyConnection, operation: str, as_at: date, who: str
     start, end = info.get("start_date"), info.get("end_date")
     period = fmt_date_range(start, end) if isinstance(start, date) and isinstance(end, date) else ""
     spend = spend_total(con, filters)
-    charts = [Chart(spec, _pack_png(spec, ctx) if images else b"")
-              for spec in briefing_charts(con, filters)]
+    specs, problems = briefing_charts(con, filters)
+    charts = [Chart(spec, _pack_png(spec, ctx) if images else b"") for spec in specs]
+    method = method_notes(con, filters, ctx.version, ctx.illustrative)
+    if problems:
+        method.append(("Charts left out", " ".join(problems)))
     return Briefing(ctx=ctx, operation_name=str(h["operation_name"]), period=period, headline=h,
                     lines=lines_to_take(h, start=start, end=end, spend_gbp=spend),
                     table=headline_table(h, spend),
-                    method=method_notes(con, filters, ctx.version, ctx.illustrative),
+                    method=method,
                     charts=charts)
 
 

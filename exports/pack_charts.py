@@ -55,8 +55,19 @@ def _compare(con: duckdb.DuckDBPyConnection, filters: Filters, words: Words) -> 
 BUILDERS: tuple[Builder, ...] = (_by_force, _by_day, _by_pillar, _map, _spend, _compare)
 
 
-def briefing_charts(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[ChartSpec]:
-    """Every chart that has something to show for the selection, in pack order."""
+def briefing_charts(con: duckdb.DuckDBPyConnection,
+                    filters: Filters) -> tuple[list[ChartSpec], list[str]]:
+    """Every chart that has something to show for the selection, in pack order, and a note for
+    each chart that could not be drawn (the pack still goes out, and says what is missing)."""
     words = results.words(con, filters)
-    found = [build(con, filters, words) for build in BUILDERS]
-    return [spec for spec in found if spec is not None]
+    found, problems = [], []
+    for build in BUILDERS:
+        try:
+            spec = build(con, filters, words)
+        except Exception as exc:  # one faulty chart must not stop the whole briefing
+            problems.append(f"The {build.__name__.strip('_').replace('_', ' ')} chart could not "
+                            f"be drawn ({type(exc).__name__}: {exc}).")
+            continue
+        if spec is not None:
+            found.append(spec)
+    return found, problems
