@@ -28,11 +28,16 @@ class Settings:
     # Memory ceiling (bytes of address space) and time limit for the child process that parses a file.
     parse_memory_limit: int = 1536 * 1024 * 1024
     parse_timeout_s: float = 120.0
+    # 'production' refuses to start without a working sign-in (see ui.auth.startup_problems).
+    mode: str = "development"
+    # Our own limits: st.login's cookie lasts 30 days and cannot be shortened (SECURITY.md trap 11).
+    session_max_age_s: int = 8 * 60 * 60
+    idle_timeout_s: int = 30 * 60
 
 
-def settings_for(db_path: str | Path) -> Settings:
+def settings_for(db_path: str | Path, mode: str = "development") -> Settings:
     path = Path(db_path).resolve()
-    return Settings(db_path=path, archive_dir=path.parent / f"{path.stem}_uploads")
+    return Settings(db_path=path, archive_dir=path.parent / f"{path.stem}_uploads", mode=mode)
 
 
 def settings() -> Settings:
@@ -40,4 +45,5 @@ def settings() -> Settings:
 
     Read on each call (it is cheap) so tests can point the app at another database.
     """
-    return settings_for(os.environ.get("NVCRP_DB") or DATA_DIR / "nvcrp.duckdb")
+    return settings_for(os.environ.get("NVCRP_DB") or DATA_DIR / "nvcrp.duckdb",
+                        mode=os.environ.get("NVCRP_MODE") or "development")

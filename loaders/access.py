@@ -1,0 +1,97 @@
+"""May this person submit this return? (SECURITY.md row 8: REJECT, audited as an access violation.)
+
+An analyst may be limited to named forces, to NaVCIS, or both; a limited analyst may submit
+only returns whose submitter is one of theirs. Nobody may submit for an operation they cannot
+see (a restricted operation not granted to them). The check runs after parsing, before any
+write: an issue here rejects the whole file.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import duckdb
+
+from loaders.issues import Issue, error
+from loaders.layouts import LAYOUTS
+from loaders.records import ParsedReturn
+from store.audit import audit
+from store.operation_access import visible_operations
+
+CODE = "not-permitted"
+NAVCIS = "navcis"
+
+
+class Submitter(Protocol):
+    """What the check needs to know about a person: ``ui.auth.User`` and ``Account`` fit."""
+
+    name: str
+    role: str
+    forces: tuple[str, ...]
+    navcis: bool
+
+
+def is_limited(person: Submitter) -> bool:
+    """An administrator, or an analyst given no forces and not NaVCIS, may submit for anyone."""
+    return person.role != "admin" and (bool(person.forces) or person.navcis)
+
+
+def may_submit_for(person: Submitter, submitter: str | None) -> bool:
+    if not is_limited(person) or submitter is None:
+        return True
+    if submitter == NAVCIS:
+        return person.navcis
+    return submitter in person.forces
+
+
+def _where(kind: str | None, key: str) -> tuple[str | None, str | None]:
+    """The sheet and label where a return states its submitter or operation."""
+    layout = LAYOUTS.get(kind or "")
+    if layout is None:
+        return None, None
+    label = next((f.label for f in layout.fields if f.key == key), None)
+    return layout.tables[0].sheet, label
+
+
+def _allowed_text(person: Submitter) -> str:
+    named = list(person.forces) + (["NaVCIS"] if person.navcis else [])
+    return ", ".join(named)
+
+
+def access_issues(parsed: ParsedReturn, person: Submitter, file_name: str,
+                  visible: frozenset[str] | None = None) -> list[Issue]:
+    """Issues (code 'not-permitted') for a return this person may not submit; [] if they may.
+
+    ``visible`` is the set of operation codes the person may see; None skips that check.
+    """
+    found: list[Issue] = []
+    if not may_submit_for(person, parsed.submitter):
+        key = "force" if parsed.kind == "force-return" else "recipient"
+        sheet, label = _where(parsed.kind, key)
+        found.append(error(
+            CODE, f"{file_name}: your account ({person.name}) may submit returns only for "
+            f"{_allowed_text(person)}, but this return is for {parsed.submitter!r}. Nothing from "
+            "this file was saved. Ask the force's own analyst to upload it, or ask an "
+            "administrator to add the force to your account.",
+            sheet=sheet, header=label, value=parsed.submitter))
+    if visible is not None and parsed.operation and parsed.operation not in visible:
+        sheet, label = _where(parsed.kind, "operation")
+        found.append(error(
+            CODE, f"{file_name}: operation {parsed.operation!r} is restricted and your account "
+            f"({person.name}) has not been given access to it. Nothing from this file was "
+            "saved. Ask an administrator for access to the operation.",
+            sheet=sheet, header=label, value=parsed.operation))
+    return found
+
+
+def check_submission(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn,
+                     person: Submitter, file_name: str) -> list[Issue]:
+    """``access_issues`` against the store's restricted operations, auditing any refusal."""
+    issues = access_issues(parsed, person, file_name,
+                           visible_operations(con, person.role, person.name))
+    if issues:
+        audit(con, person.name, "denied", {
+            "what": "submit return", "file": file_name, "kind": parsed.kind,
+            "operation": parsed.operation, "submitter": parsed.submitter,
+            "reason": "access violation", "codes": [i.code for i in issues]})
+    return issues

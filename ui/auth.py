@@ -1,0 +1,282 @@
+"""Sign-in for every page: local accounts (and optional single sign-on), timeouts, roles.
+
+Interface for the shell (``ui/shell.py``) — switching sign-in on is these calls:
+
+    user = auth.gate(auth.current_page_file())   # in page_setup, after set_page_config and
+                                                 # the marking banner; draws the sign-in form
+                                                 # or a refusal and stops the script until the
+                                                 # person is signed in and the role allows the page
+    auth.sign_out_button(user)                   # in the sidebar: who is signed in, 'Sign out'
+    roles.pages_for(user.role, [p for p, _, _ in PAGES])   # a role-aware menu
+    cache.cached(fn, con, version, *args, scope=user.scope())   # in PageContext.q
+    user.may_see(code) / user.operations         # drop restricted operations from the filters
+
+At start-up, once per process (``ui.connection.shared_connection``, before ``lock_down``):
+
+    auth.announce_bootstrap(con)   # first start: prints the one-time admin password to the terminal
+    auth.enforce_startup(con)      # NVCRP_MODE=production: raises SignInNotConfigured if nobody
+                                   # could sign in; in development it prints the problems instead
+
+Session state: ``st.session_state[SESSION_KEY]`` (``"nvcrp_session"``) holds a plain dict
+``{"name", "method", "started_at", "last_seen"}`` (epoch seconds), written only by this module
+after a successful sign-in. The account is re-read from the store on every run, so a disabled
+account or a changed role takes effect at once (SECURITY.md trap 11). Tests sign someone in with
+``at.session_state[SESSION_KEY] = session_for("admin")`` (the account must exist in the store).
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from store import accounts
+from store.accounts import Account
+from store.audit import audit
+from store.operation_access import visible_operations
+from store.settings import settings
+from ui import roles
+
+SESSION_KEY = "nvcrp_session"
+SESSION_ID_KEY = "nvcrp_session_id"       # random, per browser session: rate limits and audit
+NOTICE_KEY = "nvcrp_sign_in_notice"       # why the last session ended, shown on the form
+# The clock, replaceable in tests of timeouts.
+clock: Callable[[], float] = time.time
+
+
+class SignInNotConfigured(RuntimeError):
+    """Production mode and nobody could sign in: the app must not start."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    display_name: str = ""
+    forces: tuple[str, ...] = ()
+    navcis: bool = False
+    operations: frozenset[str] = field(default_factory=frozenset)   # operations they may see
+
+    def can(self, action: str) -> bool:
+        """'view', 'upload', 'export' or 'admin' (see ui.roles.ROLE_ACTIONS)."""
+        return roles.role_can(self.role, action)
+
+    def may_see(self, operation: str | None) -> bool:
+        return operation is None or operation in self.operations
+
+    def scope(self) -> str:
+        """What this user may see, as a cache key part: same scope, same cached results."""
+        return f"{self.role}|ops={','.join(sorted(self.operations))}"
+
+
+def user_for(con: duckdb.DuckDBPyConnection, account: Account) -> User:
+    return User(name=account.name, role=account.role, display_name=account.display_name,
+                forces=account.forces, navcis=account.navcis,
+                operations=visible_operations(con, account.role, account.name))
+
+
+def session_for(name: str, method: str = "local", now: float | None = None) -> dict[str, Any]:
+    """A fresh signed-in session record for ``SESSION_KEY``."""
+    now = clock() if now is None else now
+    return {"name": name, "method": method, "started_at": now, "last_seen": now}
+
+
+def session_problem(session: Mapping[str, Any], now: float, max_age_s: int,
+                    idle_timeout_s: int) -> str | None:
+    """Why a session has ended ('max-age' or 'idle'), or None while it is still good."""
+    if now - float(session["started_at"]) > max_age_s:
+        return "max-age"
+    if now - float(session["last_seen"]) > idle_timeout_s:
+        return "idle"
+    return None
+
+
+ENDED = {
+    "max-age": "You were signed out because your session reached its time limit of {hours} "
+               "hours. Sign in again to carry on.",
+    "idle": "You were signed out after {minutes} minutes without activity. Sign in again to "
+            "carry on.",
+    "disabled": "Your account can no longer sign in. Ask an administrator if you think this "
+                "is wrong.",
+    "signed-out": "You have signed out.",
+}
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    from ui.connection import cursor  # late: tests of the pure parts need no database
+    return cursor()
+
+
+def session_id() -> str:
+    if SESSION_ID_KEY not in st.session_state:
+        st.session_state[SESSION_ID_KEY] = secrets.token_urlsafe(16)
+    return str(st.session_state[SESSION_ID_KEY])
+
+
+def end_session(con: duckdb.DuckDBPyConnection, reason: str) -> None:
+    """Forget the signed-in person (audited); single sign-on is signed out at the provider too."""
+    session = st.session_state.pop(SESSION_KEY, None)
+    if session is None:
+        return
+    action = "sign_out" if reason == "signed-out" else "session_ended"
+    audit(con, str(session["name"]), action, {"reason": reason, "session": session_id()[:12]})
+    limits = settings()
+    st.session_state[NOTICE_KEY] = ENDED[reason].format(
+        hours=limits.session_max_age_s // 3600, minutes=limits.idle_timeout_s // 60)
+    if session.get("method") == "oidc" and oidc_configured():
+        st.logout()
+
+
+def current_user(con: duckdb.DuckDBPyConnection | None = None) -> User | None:
+    """The signed-in person, checked against the timeouts and the store on this run; else None.
+
+    Ends the session (audited) when it has timed out or the account is gone or disabled.
+    Touches ``last_seen``, so calling it is activity.
+    """
+    session = st.session_state.get(SESSION_KEY)
+    if not session:
+        return None
+    con = con or _connection()
+    limits = settings()
+    now = clock()
+    problem = session_problem(session, now, limits.session_max_age_s, limits.idle_timeout_s)
+    account = accounts.get_user(con, str(session["name"]))
+    if problem is None and (account is None or account.disabled):
+        problem = "disabled"
+    if problem:
+        end_session(con, problem)
+        return None
+    session["last_seen"] = now
+    return user_for(con, account)  # type: ignore[arg-type]
+
+
+def require_sign_in(con: duckdb.DuckDBPyConnection | None = None) -> User:
+    """The signed-in person; otherwise draw the sign-in form and stop the script."""
+    from ui import auth_forms
+
+    con = con or _connection()
+    if SESSION_KEY not in st.session_state and oidc_configured():
+        auth_forms.adopt_single_sign_on(con)
+    user = current_user(con)
+    if user is None:
+        auth_forms.sign_in_form(con)
+        st.stop()
+    account = accounts.get_user(con, user.name)
+    if account is not None and account.must_change_password:
+        auth_forms.change_password_form(con, user, first=True)
+        st.stop()
+    return user  # type: ignore[return-value]
+
+
+def gate(page_file: str, con: duckdb.DuckDBPyConnection | None = None) -> User:
+    """Sign in (or stop), then check the role may open ``page_file`` (else refuse, audited)."""
+    con = con or _connection()
+    user = require_sign_in(con)
+    if not roles.can_open(user.role, page_file):
+        audit(con, user.name, "denied", {"what": "open page", "page": roles.page_key(page_file),
+                                         "role": user.role})
+        st.error("Your account cannot open this page: it needs a different role. Ask an "
+                 "administrator if you need it.", icon=":material/block:")
+        st.page_link("dashboard.py", label="Go to the home page", icon=":material/home:")
+        st.stop()
+    return user
+
+
+def sign_out_button(user: User, con: duckdb.DuckDBPyConnection | None = None) -> None:
+    """In the sidebar: who is signed in, with what role, and a 'Sign out' button."""
+    with st.sidebar:
+        st.text(f"Signed in as {user.display_name or user.name} ({user.role})")
+        if st.button("Sign out", key="sign_out", icon=":material/logout:"):
+            end_session(con or _connection(), "signed-out")
+            st.rerun()
+
+
+def current_page_file() -> str:
+    """The running page's script path (for ``gate``), or '' outside a Streamlit run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return ""
+    page = ctx.pages_manager.get_pages().get(ctx.pages_manager.current_page_script_hash)
+    return str(page["script_path"]) if page else str(ctx.pages_manager.main_script_path)
+
+
+def auth_secrets() -> Mapping[str, Any] | None:
+    """The [auth] section of .streamlit/secrets.toml, or None when there is none."""
+    try:
+        section = st.secrets.get("auth")
+    except Exception:  # noqa: BLE001 - no secrets file at all is the usual, local case
+        return None
+    return section if isinstance(section, Mapping) else None
+
+
+def oidc_configured(section: Mapping[str, Any] | None = None) -> bool:
+    """Single sign-on is usable: [auth] has redirect_uri and cookie_secret and a provider."""
+    section = auth_secrets() if section is None else section
+    if not section or not section.get("redirect_uri") or not section.get("cookie_secret"):
+        return False
+    providers = [v for v in section.values() if isinstance(v, Mapping)]
+    return bool(section.get("client_id") or any(p.get("client_id") for p in providers))
+
+
+def startup_problems(con: duckdb.DuckDBPyConnection,
+                     section: Mapping[str, Any] | None = None) -> list[str]:
+    """Reasons nobody could sign in (or single sign-on would fail); [] when sign-in works."""
+    sso = oidc_configured(section)
+    found = []
+    users = [u for u in accounts.list_users(con) if not u.disabled]
+    admins = [u for u in users if u.role == "admin" and (u.auth == "local" or sso)]
+    if not admins:
+        found.append("No administrator can sign in: add one with 'python -m store users add "
+                     "NAME --role admin --password-stdin'.")
+    if any(u.auth == "oidc" for u in users) and not sso:
+        found.append("Some accounts use single sign-on but .streamlit/secrets.toml has no "
+                     "complete [auth] section (redirect_uri, cookie_secret, client_id, "
+                     "client_secret, server_metadata_url).")
+    if sso and not _authlib_installed():
+        found.append("Single sign-on is configured but Authlib is not installed: install "
+                     "streamlit[auth].")
+    return found
+
+
+def _authlib_installed() -> bool:
+    try:
+        import authlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def enforce_startup(con: duckdb.DuckDBPyConnection,
+                    section: Mapping[str, Any] | None = None) -> None:
+    """Production refuses to start without a working sign-in; development only warns."""
+    problems = startup_problems(con, section)
+    if not problems:
+        return
+    if settings().mode == "production":
+        raise SignInNotConfigured("Sign-in is not configured, so the dashboard will not start "
+                                  "in production mode: " + " ".join(problems))
+    print("Warning (sign-in): " + " ".join(problems), file=sys.stderr, flush=True)
+
+
+def announce_bootstrap(con: duckdb.DuckDBPyConnection) -> bool:
+    """First start: create the admin account and print its one-time password to the terminal.
+
+    Never shown in the browser and never written to a file; it must be changed at first sign-in.
+    """
+    password = accounts.bootstrap_admin(con)
+    if password is None:
+        return False
+    print("\n" + "=" * 72 + f"\nNo accounts existed, so an administrator account was created.\n"
+          f"  Name: {accounts.BOOTSTRAP_NAME}\n  One-time password: {password}\n"
+          "Sign in with it and choose a new password. It is shown only this once; if it is\n"
+          "lost before it is used, restart the dashboard for a new one.\n" + "=" * 72,
+          file=sys.stderr, flush=True)
+    return True
