@@ -27,7 +27,8 @@ ROUNDING_RULE = (
     "Lines to take round down, never up: counts under 100 are exact; 100 to 999 go down to a "
     "multiple of 5 and 1,000 or more down to a multiple of 100, said as \"more than\" (368 "
     "becomes \"more than 365\"). Money of £1 million or more goes down to a tenth of a million "
-    "(\"over £3.3 million\"), £10,000 or more down to the thousand pounds; smaller sums are exact. "
+    "(\"over £3.3 million\"; a tenth of a billion from £1 billion), £10,000 or more down to the "
+    "thousand pounds; smaller sums are exact. "
     "Figures reported as \"at least\" keep that qualifier."
 )
 
@@ -56,6 +57,9 @@ def count_step(v: float) -> int:
 
 
 def money_step(v: float) -> int:
+    """Tenths of the unit 'billion' or 'million' said, thousands from £10,000, else pounds."""
+    if v >= 1_000_000_000:
+        return 100_000_000
     return 100_000 if v >= 1_000_000 else (1000 if v >= 10_000 else 1)
 
 
@@ -85,7 +89,7 @@ def money_phrase(v: float, qualifier: str) -> tuple[str, str, float]:
     bound, n = _bounded(v, qualifier, step)
     if bound == "about":
         return fmt_money(v, "approximately"), bound, v
-    short = fmt_money_short(n) if step == 100_000 else fmt_money(n)
+    short = fmt_money_short(n) if step >= 100_000 else fmt_money(n)
     return (short if bound == "exact" else f"over {short}"), bound, n
 
 
