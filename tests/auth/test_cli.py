@@ -1,0 +1,75 @@
+"""``python -m store users …`` run as a real process, passwords on standard input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PASSWORD
+
+from store import accounts
+from store.connection import open_db
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow   # each run starts Python and hashes a password
+
+
+def _cli(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NVCRP_DB": str(db)}
+    return subprocess.run([sys.executable, "-m", "store", "users", *args], input=stdin,
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+
+
+def test_add_with_password_on_stdin_then_list(tmp_path: Path) -> None:
+    """An analyst added with forces and NaVCIS appears in the list; the password works."""
+    db = tmp_path / "cli.duckdb"
+    added = _cli(db, "add", "an.alyst", "--role", "analyst", "--force", "kent", "essex",
+                 "--navcis", "--password-stdin", stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    assert PASSWORD not in added.stdout + added.stderr
+    listed = _cli(db, "list")
+    line = next(x for x in listed.stdout.splitlines() if x.startswith("an.alyst"))
+    assert line.split("\t")[1:7] == ["analyst", "local", "essex,kent", "yes", "no", "yes"]
+    con = open_db(db)
+    assert accounts.password_matches(accounts.stored_hash(con, "an.alyst"), PASSWORD)
+    con.close()
+
+
+def test_bad_input_fails_with_a_message_and_no_account(tmp_path: Path) -> None:
+    """A short password and an unknown force each exit 1 with a plain message."""
+    db = tmp_path / "cli.duckdb"
+    short = _cli(db, "add", "x.one", "--role", "viewer", "--password-stdin", stdin="short\n")
+    force = _cli(db, "add", "x.two", "--role", "analyst", "--force", "narnia",
+                 "--password-stdin", stdin=PASSWORD + "\n")
+    assert short.returncode == 1 and "at least 12" in short.stderr
+    assert force.returncode == 1 and "narnia" in force.stderr
+    assert "Traceback" not in short.stderr + force.stderr
+    assert _cli(db, "list").stdout.count("\n") == 1   # the header line only
+
+
+def test_disable_and_set_password(tmp_path: Path) -> None:
+    """disable marks the account; set-password replaces it and forces a change at sign-in."""
+    db = tmp_path / "cli.duckdb"
+    _cli(db, "add", "v.one", "--role", "viewer", "--password-stdin", stdin=PASSWORD + "\n")
+    assert _cli(db, "disable", "v.one").returncode == 0
+    reset = _cli(db, "set-password", "v.one", "--password-stdin", stdin="a brand new secret\n")
+    assert reset.returncode == 0, reset.stderr
+    con = open_db(db)
+    account = accounts.get_user(con, "v.one")
+    assert account.disabled and account.must_change_password
+    assert accounts.password_matches(accounts.stored_hash(con, "v.one"), "a brand new secret")
+    con.close()
+
+
+def test_busy_database_is_reported_plainly(tmp_path: Path) -> None:
+    """While another process holds the database, the command says so and exits 2."""
+    db = tmp_path / "cli.duckdb"
+    holder = open_db(db)
+    try:
+        result = _cli(db, "list")
+    finally:
+        holder.close()
+    assert result.returncode == 2 and "in use by another program" in result.stderr
