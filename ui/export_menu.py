@@ -20,7 +20,6 @@ from exports.downloads import export_chart as chart_download
 from exports.downloads import export_table as table_download
 from exports.pack import build_briefing
 from metrics.charts.style import ChartSpec
-from store.audit import audit
 from store.settings import settings
 from ui.connection import shared_connection
 
@@ -28,7 +27,11 @@ CHART_BUTTONS = (("svg", "Image (SVG)"), ("png", "Image (PNG)"), ("pdf", "Image 
                  ("csv", "Chart data (CSV)"), ("txt", "Description (text)"))
 
 
-def _who() -> str:
+def _who(ctx: Any = None) -> str:
+    """The signed-in user's name (``ctx.user`` once the shell carries one), else st.user."""
+    user = getattr(ctx, "user", None)
+    if user is not None:
+        return str(user.name)
     try:
         user = st.user.to_dict() if hasattr(st.user, "to_dict") else dict(st.user)
     except Exception:  # no sign-in configured: the embedded single-user mode
@@ -38,7 +41,7 @@ def _who() -> str:
 
 def export_context(ctx: Any) -> ExportContext:
     """The export view of a page's context (ui.shell.PageContext)."""
-    return ExportContext(filters=ctx.filters, version=ctx.version, who=_who(),
+    return ExportContext(filters=ctx.filters, version=ctx.version, who=_who(ctx),
                          marking=settings().marking, illustrative=ctx.illustrative,
                          operation_name=ctx.operation_name)
 
@@ -50,11 +53,17 @@ def _cursor_maker() -> Callable[[], Any]:
 
 
 def _allowed(ctx: Any, what: str) -> bool:
-    """Pages whose viewer lacks the export role pass ``can_export=False`` on their context."""
-    if getattr(ctx, "can_export", True):
+    """Only users whose role may export (ui.roles) get buttons: others cannot ask, so there is
+    nothing to refuse later. Until the shell carries ``ctx.user``, a context may say
+    ``can_export=False``."""
+    user = getattr(ctx, "user", None)
+    if user is not None:
+        allowed = user.can("export") and user.may_see(ctx.filters.operation)
+    else:
+        allowed = bool(getattr(ctx, "can_export", True))
+    if allowed:
         return True
-    st.caption("Downloads need the export role: ask an administrator.")
-    audit(ctx.con, _who(), "denied", {"what": f"export {what}"}, settings().marking, ctx.version)
+    st.caption(f"Downloading this {what} needs the briefing (export) role: ask an administrator.")
     return False
 
 
