@@ -4,8 +4,8 @@ import streamlit as st
 
 from metrics import query
 from ui import admin, auth, roles, widgets
-from ui.uploads import plain
 from ui.shell import page_setup
+from ui.uploads import plain
 
 ctx = page_setup("Administration", filters=False)
 user = auth.gate("pages/9_Admin.py", ctx.con)
