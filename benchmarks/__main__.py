@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks import ingest
+from benchmarks import exports, ingest
 
 
 def main() -> None:
@@ -14,6 +14,8 @@ def main() -> None:
     result = ingest.run(args.repetitions)
     print(f"ingest_peak_memory_mb={result['peak_mb']:.0f}")
     print(f"ingest_speedup_vs_openpyxl={result['speedup']:.1f}")
+    for line in exports.report(exports.run(args.repetitions)):
+        print(line)
 
 
 if __name__ == "__main__":
