@@ -4,10 +4,12 @@ picture with alt text, every line to take traced to its metric in the speaker no
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
+from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
@@ -19,10 +21,10 @@ BLACK, GREY, BLUE = RGBColor(0x0B, 0x0C, 0x0C), RGBColor(0x50, 0x5A, 0x5F), RGBC
 BLANK = 6                              # the default template's blank layout
 
 
-def _text(slide: Slide, left: Emu, top: Emu, width: Emu, height: Emu, lines: list[str], *,
+def _text(slide: Slide, left: int, top: int, width: int, height: int, lines: list[str], *,
           size: int = 18, bold: bool = False, colour: RGBColor = BLACK,
           align: PP_ALIGN = PP_ALIGN.LEFT) -> None:
-    box = slide.shapes.add_textbox(left, top, width, height)
+    box = slide.shapes.add_textbox(Emu(left), Emu(top), Emu(width), Emu(height))
     frame = box.text_frame
     frame.word_wrap = True
     for i, line in enumerate(lines):
@@ -34,7 +36,7 @@ def _text(slide: Slide, left: Emu, top: Emu, width: Emu, height: Emu, lines: lis
         run.font.name = "Arial"
 
 
-def _slide(deck: Presentation, b: Briefing, number: int, title: str | None = None) -> Slide:
+def _slide(deck: Deck, b: Briefing, number: int, title: str | None = None) -> Slide:
     """A blank slide with the marking in its header and footer, and the pack's footer line."""
     slide = deck.slides.add_slide(deck.slide_layouts[BLANK])
     band = WIDTH - 2 * MARGIN
@@ -53,10 +55,12 @@ def _slide(deck: Presentation, b: Briefing, number: int, title: str | None = Non
 
 
 def _notes(slide: Slide, lines: list[str]) -> None:
-    slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+    frame = slide.notes_slide.notes_text_frame
+    if frame is not None:               # the default template always has a notes body
+        frame.text = "\n".join(lines)
 
 
-def _title_slide(deck: Presentation, b: Briefing) -> None:
+def _title_slide(deck: Deck, b: Briefing) -> None:
     slide = _slide(deck, b, 1)
     _text(slide, MARGIN, Inches(2.0), WIDTH - 2 * MARGIN, Inches(1.2), [b.operation_name],
           size=40, bold=True, colour=BLUE)
@@ -64,7 +68,7 @@ def _title_slide(deck: Presentation, b: Briefing) -> None:
           ["Briefing pack", *title_lines(b)], size=22)
 
 
-def _lines_slide(deck: Presentation, b: Briefing, number: int) -> None:
+def _lines_slide(deck: Deck, b: Briefing, number: int) -> None:
     slide = _slide(deck, b, number, "Lines to take")
     texts = [f"{line.text}." for line in b.lines]
     _text(slide, MARGIN, Inches(1.4), WIDTH - 2 * MARGIN, Inches(4.4), texts, size=20)
@@ -74,10 +78,11 @@ def _lines_slide(deck: Presentation, b: Briefing, number: int) -> None:
     _notes(slide, [f"{line.text}: {line.note(b.as_at_text, b.ctx.version)}" for line in b.lines])
 
 
-def _table_slide(deck: Presentation, b: Briefing, number: int) -> None:
+def _table_slide(deck: Deck, b: Briefing, number: int) -> None:
     slide = _slide(deck, b, number, f"Headline figures as at {b.as_at_text}")
     rows, cols = len(b.table) + 1, 2
-    shape = slide.shapes.add_table(rows, cols, MARGIN, Inches(1.4), Inches(9), Inches(0.4) * rows)
+    shape = slide.shapes.add_table(rows, cols, MARGIN, Inches(1.4), Inches(9),
+                                   Emu(Inches(0.4) * rows))
     table = shape.table
     table.columns[0].width, table.columns[1].width = Inches(5.5), Inches(3.5)
     for c, heading in enumerate(("Figure", "Value")):
@@ -91,20 +96,22 @@ def _table_slide(deck: Presentation, b: Briefing, number: int) -> None:
     _notes(slide, [f"{label}: {value} (metric {metric})" for label, value, metric in b.table])
 
 
-def _chart_slide(deck: Presentation, b: Briefing, number: int, chart) -> None:  # type: ignore[no-untyped-def]
+def _chart_slide(deck: Deck, b: Briefing, number: int, chart) -> None:  # type: ignore[no-untyped-def]
     slide = _slide(deck, b, number)
     top, bottom = Inches(0.5), HEIGHT - Inches(0.8)
     picture = slide.shapes.add_picture(io.BytesIO(chart.png), MARGIN, top)
     # Fit inside the band between header and footer, keeping the image's shape.
     scale = min((WIDTH - 2 * MARGIN) / picture.width, (bottom - top) / picture.height)
-    picture.width, picture.height = int(picture.width * scale), int(picture.height * scale)
-    picture.left = int((WIDTH - picture.width) / 2)
+    picture.width = Emu(int(picture.width * scale))
+    picture.height = Emu(int(picture.height * scale))
+    picture.left = Emu(int((WIDTH - picture.width) / 2))
     picture.name = chart.spec.title[:60]
-    picture._element.nvPicPr.cNvPr.set("descr", f"{chart.spec.title}. {chart.spec.alt}")
+    element: Any = picture._element
+    element.nvPicPr.cNvPr.set("descr", f"{chart.spec.title}. {chart.spec.alt}")
     _notes(slide, [chart.spec.title, chart.spec.subtitle, chart.spec.alt, chart.spec.source])
 
 
-def _method_slide(deck: Presentation, b: Briefing, number: int) -> None:
+def _method_slide(deck: Deck, b: Briefing, number: int) -> None:
     slide = _slide(deck, b, number, "Method and sources")
     texts = [f"{heading}: {text}" for heading, text in b.method]
     _text(slide, MARGIN, Inches(1.3), WIDTH - 2 * MARGIN, Inches(5.2), texts, size=12)
