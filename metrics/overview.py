@@ -14,12 +14,14 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from metrics import results
 from metrics.format import fmt_count, fmt_date, fmt_date_range, fmt_value
 from metrics.query import operations, totals
 from metrics.registry import METRICS
-from metrics.scope import SCOPE, Filters, frame, params_for, statement
+from metrics.scope import Filters, frame
 
-# The headline cards of each kind of operation, in the order they are shown.
+# The headline cards of each kind of operation, in the order they are shown: the first of the
+# operation page's cards (metrics.results), so both pages print the same figure the same way.
 CARDS: dict[str, tuple[str, ...]] = {
     "week-of-action": ("vehicles_recovered", "value_recovered_gbp", "arrests", "dismantling_sites"),
     "local": ("vehicles_recovered", "value_recovered_gbp", "arrests", "dismantling_sites"),
@@ -28,24 +30,6 @@ CARDS: dict[str, tuple[str, ...]] = {
 }
 KIND_ORDER = {"week-of-action": 0, "ports": 1, "local": 2}
 WEEK_MEASURES = CARDS["week-of-action"]
-
-# Expected submitters (operation_force) and which of them have a return held as at the date.
-# Not joined to the force table, so NaVCIS (the ports operation's one submitter) counts too.
-HELD = """,
-expected AS (
-    SELECT o.force_code AS submitter FROM operation_force o LEFT JOIN force f ON f.code = o.force_code
-    WHERE o.operation = $operation::VARCHAR
-      AND (len($forces::VARCHAR[]) = 0 OR list_contains($forces::VARCHAR[], o.force_code))
-      AND (len($regions::VARCHAR[]) = 0 OR list_contains($regions::VARCHAR[], f.region))
-),
-held AS (
-    SELECT submitter, max(data_as_of) AS data_as_of FROM scoped_submissions
-    WHERE return_kind IN ('force-return', 'ports-return') GROUP BY submitter
-)
-SELECT (SELECT count(*) FROM expected) AS expected,
-       (SELECT count(*) FROM expected e JOIN held h USING (submitter)) AS reporting,
-       (SELECT count(*) FROM held) AS returns_held,
-       (SELECT max(data_as_of) FROM held) AS latest_as_of"""
 
 UPLOADS = """
 SELECT u.original_name AS file,
@@ -73,63 +57,39 @@ class OperationSummary:
     period: str                       # '13 to 19 October 2025'
     as_at: str                        # '29 October 2025'
     coverage: str                     # '35 of 37 forces reported'
-    status: str                       # 'Provisional' | 'Final' | 'No returns yet' | 'Not started'
+    status: str                       # 'Provisional' | 'Final' (metrics.results' rule)
     reason: str                       # why, in a sentence
     cards: tuple[Card, ...]
 
 
-def held_returns(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, object]:
-    """expected, reporting, returns_held and latest_as_of for one operation as at the date."""
-    found = frame(con, statement(SCOPE, HELD), params_for(filters))
-    return found.iloc[0].to_dict()  # type: ignore[no-any-return]
-
-
-def coverage_text(kind: str, held: dict[str, object]) -> str:
-    """'35 of 37 forces reported', or for the ports operation whether NaVCIS's return is held."""
-    expected, reporting = int(held["expected"]), int(held["reporting"])  # type: ignore[call-overload]
-    if kind == "ports":
-        return "NaVCIS return held" if int(held["returns_held"]) else "No NaVCIS return yet"  # type: ignore[call-overload]
-    noun = "force" if expected == 1 else "forces"
-    return f"{fmt_count(reporting)} of {fmt_count(expected)} {noun} reported"
-
-
-def status_of(op: dict[str, object], held: dict[str, object], qualifiers: list[str],
-              as_at: date) -> tuple[str, str]:
-    """('Provisional', why) until every expected return is held, returns are due and no
-    headline figure is a lower bound; ('Final', …) after that."""
-    if as_at < op["start_date"]:  # type: ignore[operator]
-        return "Not started", f"The operation starts on {fmt_date(op['start_date'])}."  # type: ignore[arg-type]
-    if not int(held["returns_held"]):  # type: ignore[call-overload]
-        return "No returns yet", "No return for this operation is held as at this date."
+def reason_for(state: results.Status, op: dict[str, object], as_at: date) -> str:
+    """Why the results are provisional or final, in a sentence (the rule is metrics.results')."""
+    start = op["start_date"]
+    if isinstance(start, date) and as_at < start:
+        return f"The operation starts on {fmt_date(start)}."
+    if state.reporting == 0:
+        return "No return for this operation is held as at this date."
+    if state.final:
+        return ("Every expected return is in. Forces may still update their returns as "
+                "investigations continue.")
     reasons = []
-    missing = int(held["expected"]) - int(held["reporting"])  # type: ignore[call-overload]
+    missing = state.expected - state.reporting
     if missing > 0:
         reasons.append(f"{fmt_count(missing)} {'return is' if missing == 1 else 'returns are'} "
                        "still to come")
-    due = op.get("returns_due")
-    if isinstance(due, date) and as_at < due:
-        reasons.append(f"returns are due by {fmt_date(due)}")
-    if "at_least" in qualifiers:
-        reasons.append("some figures are stated as 'more than'")
-    if reasons:
-        text = "; ".join(reasons)
-        return "Provisional", f"{text[0].upper()}{text[1:]}."
-    return "Final", ("Every expected return is held. Later versions of a return can still "
-                     "change these figures.")
+    if state.final_from is not None and as_at < state.final_from:
+        reasons.append(f"final from {fmt_date(state.final_from)}, eight weeks after returns "
+                       "were due")
+    text = "; ".join(reasons) or "not every expected return is in"
+    return f"{text[0].upper()}{text[1:]}."
 
 
-def _cards(found: pd.DataFrame, measures: tuple[str, ...]) -> tuple[tuple[Card, ...], list[str]]:
-    by_measure = found.set_index("measure")
-    cards, qualifiers = [], []
-    for name in measures:
-        metric = METRICS[name]
-        value, qualifier = None, "not_recorded"
-        if name in by_measure.index and not pd.isna(by_measure.loc[name, "value"]):
-            value, qualifier = float(by_measure.loc[name, "value"]), str(by_measure.loc[name, "qualifier"])
-        qualifiers.append(qualifier)
-        cards.append(Card(measure=name, label=metric.label,
-                          value=fmt_value(value, metric.unit, qualifier)))
-    return tuple(cards), qualifiers
+def _cards(con: duckdb.DuckDBPyConnection, filters: Filters, kind: str) -> tuple[Card, ...]:
+    """The home page's cards: the same figures and labels as the operation page's first ones."""
+    wanted = CARDS.get(kind, WEEK_MEASURES)
+    found = results.cards(con, filters, kind).set_index("key")
+    return tuple(Card(measure=key, label=str(found.loc[key, "label"]),
+                      value=str(found.loc[key, "text"])) for key in wanted)
 
 
 def _day(value: object) -> date | None:
@@ -156,14 +116,12 @@ def operation_summaries(con: duckdb.DuckDBPyConnection, as_at: date,
         for key in ("start_date", "end_date", "returns_due"):
             op[key] = _day(op[key])
         filters = Filters(operation=op["code"], as_at=as_at, regions=regions, forces=forces)
-        measures = CARDS.get(op["kind"], WEEK_MEASURES)
-        cards, qualifiers = _cards(totals(con, filters, measures), measures)
-        held = held_returns(con, filters)
-        status, reason = status_of(op, held, qualifiers, as_at)
+        state = results.status(con, filters)
         result.append(OperationSummary(
             code=op["code"], name=op["name"], kind=op["kind"],
             period=fmt_date_range(op["start_date"], op["end_date"]), as_at=fmt_date(as_at),
-            coverage=coverage_text(op["kind"], held), status=status, reason=reason, cards=cards))
+            coverage=state.coverage_text, status=state.label,
+            reason=reason_for(state, op, as_at), cards=_cards(con, filters, op["kind"])))
     return result
 
 

@@ -54,7 +54,7 @@ def test_first_results_show_154_arrests(demo_db: Path) -> None:
     assert not at.exception
     shown = cards(at, "OA2025")
     assert shown["Arrests"] == "154"
-    assert shown["Value of stolen vehicles recovered"] == "£2,046,250"
+    assert shown["Value of vehicles recovered"] == "£2,046,250"
     assert shown["Stolen vehicles recovered"] == "95"
 
 
@@ -63,7 +63,7 @@ def test_later_date_shows_more_than_368_arrests(demo_db: Path) -> None:
     at = home(as_at=LATER.isoformat())
     shown = cards(at, "OA2025")
     assert shown["Arrests"] == "more than 368"
-    assert shown["Value of stolen vehicles recovered"] == "£3,342,750"
+    assert shown["Value of vehicles recovered"] == "£3,342,750"
 
 
 def test_changing_the_date_widget_changes_the_figures(demo_db: Path) -> None:
@@ -82,8 +82,8 @@ def test_every_operation_has_a_box_with_coverage_and_status(demo_db: Path) -> No
     assert "37 of 37 forces reported" in captions(at, "OA2025")
     assert "41 of 43 forces reported" in captions(at, "OA2024")
     assert "8 of 24 forces reported" in captions(at, "LOC2025")
-    assert "NaVCIS return held" in captions(at, "NPO2025")
-    assert "Returns are due by 13 March 2026" in captions(at, "NPO2025")
+    assert "Ports return received" in captions(at, "NPO2025")
+    assert "Final from 8 May 2026" in captions(at, "NPO2025")
     assert cards(at, "NPO2025")["Containers examined"] != "not recorded"
 
 
