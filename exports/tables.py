@@ -46,6 +46,17 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _whole_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    """Float columns holding only whole numbers are written as '52', not '52.0'."""
+    for column in df.columns:
+        values = df[column]
+        if pd.api.types.is_float_dtype(values):
+            known = values.dropna()
+            if (known == known.round()).all():
+                df[column] = values.astype("Int64")
+    return df
+
+
 def csv_bytes(df: pd.DataFrame, ctx: ExportContext | None = None, *,
               marking_line: bool = False) -> bytes:
     """UTF-8 CSV (with BOM, so Excel reads '£'); text fields quoted, numbers bare.
@@ -55,7 +66,7 @@ def csv_bytes(df: pd.DataFrame, ctx: ExportContext | None = None, *,
     buffer = io.StringIO()
     if marking_line and ctx is not None:
         buffer.write(f"# {ctx.stamp()}\r\n")
-    safe_frame(df).to_csv(buffer, index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+    _whole_numbers(safe_frame(df)).to_csv(buffer, index=False, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8-sig")
 
 
