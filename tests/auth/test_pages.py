@@ -183,3 +183,81 @@ def test_audit_page_is_refused_to_a_viewer(app_db: Path) -> None:
     """A viewer cannot open the audit log."""
     at = _open(AUDIT_PAGE, auth.session_for("vic", "oidc"))
     assert "Audit log" not in _titles(at) and len(at.dataframe) == 0
+
+
+SSO = {"redirect_uri": "http://localhost:8502/oauth2callback", "cookie_secret": "x" * 32,
+       "client_id": "abc", "client_secret": "def",
+       "server_metadata_url": "https://id.example/.well-known/openid-configuration"}
+
+
+def _sso(page: str, email: str, issued: float | None = None) -> AppTest:
+    """Open ``page`` as someone the identity provider has signed in with ``email``."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.secrets["auth"] = SSO
+    at.user = {"is_logged_in": True, "email": email, "iat": issued or time.time()}
+    at.run()
+    at.switch_page(page)
+    return at.run()
+
+
+def test_single_sign_on_admin_on_the_allow_list_gets_in(app_db: Path) -> None:
+    """An SSO user whose email (any case) is on the allow-list as admin opens the admin page."""
+    accounts.create_user(_store(app_db), "sso.boss", role="admin", by="boss", auth="oidc",
+                         email="Boss@Force.police.uk")
+    at = _sso(ADMIN_PAGE, "boss@force.POLICE.uk")
+    assert not at.exception
+    assert _titles(at) == ["Administration"]
+    assert _audit(app_db, "sign_in")[-1]["method"] == "oidc"
+
+
+def test_single_sign_on_user_not_on_the_list_is_refused(app_db: Path) -> None:
+    """An SSO user whose email is not allowed is refused and the refusal is audited."""
+    at = _sso(ADMIN_PAGE, "stranger@elsewhere.uk")
+    assert "not allowed" in at.error[0].value
+    assert auth.SESSION_KEY not in at.session_state
+    assert _audit(app_db, "denied")[-1]["reason"] == "not on the allow-list"
+
+
+def test_single_sign_on_session_age_counts_from_the_provider(app_db: Path) -> None:
+    """A provider sign-in 9 hours ago (st.login's cookie lasts 30 days) is over the limit."""
+    accounts.create_user(_store(app_db), "sso.boss", role="admin", by="boss", auth="oidc",
+                         email="boss@force.police.uk")
+    at = _sso(ADMIN_PAGE, "boss@force.police.uk", issued=time.time() - 9 * 3600)
+    assert "Administration" not in _titles(at)
+    assert _audit(app_db, "session_ended")[-1]["reason"] == "max-age"
+
+
+def test_current_page_file_names_the_running_page(tmp_path: Path) -> None:
+    """current_page_file() gives the entry file on the home page and the page file after a
+    switch, so page_setup can pass it to gate() without each page naming itself."""
+    script = "import streamlit as st\nfrom ui import auth\nst.text(auth.current_page_file())\n"
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "home.py").write_text(script)
+    (tmp_path / "pages" / "3_Other.py").write_text(script)
+    at = AppTest.from_file(str(tmp_path / "home.py"), default_timeout=60).run()
+    assert at.text[0].value.endswith("home.py")
+    at.switch_page("pages/3_Other.py")
+    at.run()
+    assert at.text[0].value.endswith("pages/3_Other.py")
+
+
+def _signed_in_script() -> None:
+    import streamlit as st
+
+    from ui import auth
+
+    user = auth.require_sign_in()
+    auth.sign_out_button(user)
+    st.text(f"inside as {user.name}")
+
+
+def test_sign_out_ends_the_session(app_db: Path) -> None:
+    """'Sign out' forgets the person (audited) and shows the sign-in form again."""
+    at = AppTest.from_function(_signed_in_script, default_timeout=60)
+    at.session_state[auth.SESSION_KEY] = auth.session_for("boss")
+    at.run()
+    assert "inside as boss" in [t.value for t in at.text]
+    at.sidebar.button("sign_out").click().run()
+    assert _titles(at) == ["Sign in"]
+    assert "You have signed out." in at.info[0].value
+    assert _audit(app_db, "sign_out")[-1]["reason"] == "signed-out"
