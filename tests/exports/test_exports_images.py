@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import duckdb
 import pandas as pd
@@ -75,3 +76,21 @@ def test_alt_text_and_data_files(demo_ctx: ExportContext, demo_con: duckdb.DuckD
     assert text.startswith("OFFICIAL-SENSITIVE") and "South Yorkshire 32" in text
     data = export_chart(demo_con, small_spec(), demo_ctx, "csv").data.decode("utf-8-sig")
     assert data.splitlines()[1:] == ['"South Yorkshire",32', '"Kent",-1']
+
+
+def test_marking_sits_above_title_and_below_source(demo_ctx: ExportContext) -> None:
+    """The top marking is above the title and the bottom one below the source line, so the
+    words never overlap (with a horizontal legend too)."""
+    spec = small_spec()
+    spec.figure.update_layout(showlegend=True, legend={"orientation": "h"})
+    svg = chart_image(spec, demo_ctx, "svg").decode("utf-8")
+    marks = [float(y) for y in re.findall(
+        r'translate\([\d.]+,([\d.]+)\)"><rect class="bg"[^>]*/><text[^>]*><tspan '
+        r'style="font-weight:bold">OFFICIAL-SENSITIVE', svg)]
+    title_y = float(re.search(r'class="gtitle"[^>]* y="([\d.]+)"', svg).group(1))
+    source_y = float(re.search(r'translate\([\d.]+,([\d.]+)\)"><rect class="bg"[^>]*/><text'
+                               r'[^>]*>Source: force', svg).group(1))
+    height = float(re.search(r'<svg[^>]* height="([\d.]+)"', svg).group(1))
+    assert len(marks) == 2
+    assert marks[0] < title_y - 10 and marks[0] <= 15
+    assert marks[1] > source_y + 10 and marks[1] >= height - 40
