@@ -103,8 +103,9 @@ def force_operations(con: duckdb.DuckDBPyConnection, force: str, as_at: date) ->
     for measure in HEADLINE:
         part = long[long["measure"] == measure].set_index("operation")
         wide[measure] = wide["operation"].map(part["value"])
-        wide[f"{measure}_qualifier"] = wide["operation"].map(part["qualifier"]).fillna(
-            "not_recorded")
+        qualifiers = dict(zip(part.index, part["qualifier"], strict=True))
+        wide[f"{measure}_qualifier"] = [qualifiers.get(op, "not_recorded")
+                                        for op in wide["operation"]]
     return wide
 
 
@@ -238,7 +239,7 @@ def force_returns_table(rows: pd.DataFrame) -> pd.DataFrame:
         "Figures as at": [fmt_date(d) for d in rows["data_as_of"]],
         "Received": [fmt_date(t.date()) for t in rows["received_at"]],
         "File": rows["original_name"].astype(str),
-        "Counts now": ["yes" if c else "no: a later version replaces it" for c in rows["counts"]],
+        "Counts now": ["yes" if c else "no (replaced)" for c in rows["counts"]],
     })
 
 
@@ -278,9 +279,12 @@ def headline_cards(rows: pd.DataFrame, operation: str | None) -> list[tuple[str,
     if chosen.empty:
         return []
     row = chosen.iloc[0]
-    cards = [(METRICS[m].label, _figure(row[m], METRICS[m].unit, row[f"{m}_qualifier"]))
-             for m in ("arrests", "vehicles_recovered", "value_recovered_gbp")]
-    return [*cards, ("Versions received", fmt_count(row["versions"]))]
+    # Short labels: a card is narrow and 'more than 52' needs the room.
+    labels = {"arrests": "Arrests", "vehicles_recovered": "Vehicles recovered",
+              "value_recovered_gbp": "Value recovered"}
+    cards = [(label, _figure(row[m], METRICS[m].unit, row[f"{m}_qualifier"]))
+             for m, label in labels.items()]
+    return cards
 
 
 def rates_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -301,3 +305,13 @@ def rates_table(rows: pd.DataFrame) -> pd.DataFrame:
         "National per 1,000": [rate(v, u) for v, u in zip(rows["national_per_1000"],
                                                           rows["unit"], strict=True)],
     })
+
+
+def versions_line(rows: pd.DataFrame, operation: str | None) -> str:
+    """'Versions received: 4; figures as at 27 February 2026.' for the chosen operation."""
+    chosen = rows[rows["operation"] == operation]
+    if chosen.empty or not chosen.iloc[0]["versions"]:
+        return "No return held for this operation."
+    row = chosen.iloc[0]
+    return (f"Versions received: {fmt_count(row['versions'])}; figures as at "
+            f"{fmt_date(row['data_as_of'])}.")

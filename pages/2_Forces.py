@@ -46,6 +46,7 @@ else:
         for column, (label, text) in zip(st.columns(len(cards)), cards, strict=True):
             with column:
                 card(label, text)
+        st.caption(fp.versions_line(operations, ctx.filters.operation))
     table(fp.force_operations_table(operations), key="force-operations")
 
 # --- Against the region and the country --------------------------------------------------------

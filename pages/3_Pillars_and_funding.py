@@ -67,18 +67,20 @@ else:
     value = ctx.q(funding.cost_effectiveness, ctx.filters)
     st.caption(f"{ctx.operation_name}: reported spend against the results in its returns, as at "
                f"{fmt.fmt_date(as_at)}.")
-    a, b, c, d = st.columns(4)
+    a, b = st.columns(2)
     with a:
         card("Value recovered per £1 spent (indicative)",
-             value["text"]["value_recovered_per_gbp_spent"],
-             help=value["caveats"][0])
+             value["text"]["value_recovered_per_gbp_spent"], help=value["caveats"][0])
     with b:
         card("Spend per arrest (indicative)", value["text"]["cost_per_arrest"],
              help=value["caveats"][1])
+    c, d, e = st.columns(3)
     with c:
         card("Spend reported", value["text"]["spend"])
     with d:
-        card("Value of stolen vehicles recovered", value["text"]["value_recovered_gbp"])
+        card("Value recovered", value["text"]["value_recovered_gbp"])
+    with e:
+        card("Arrests", value["text"]["arrests"])
     st.warning(value["caveat"], icon=":material/info:")
 
 # --- Funded local operations --------------------------------------------------------------------

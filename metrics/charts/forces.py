@@ -72,7 +72,7 @@ def force_against_averages(rows: pd.DataFrame, words: Words, label: str, unit: s
     base_layout(fig, height=260, legend=False)
     fig.update_layout(margin={"l": 10, "r": 90, "t": 10, "b": 10})
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title=measure, tickprefix="£" if unit == "gbp" else "")
+    fig.update_xaxes(title=measure, tickprefix="£" if unit == "gbp" else "", tickformat=",")
     title = _message(rows, column, measure[0].lower() + measure[1:])
     alt = (f"Bar chart of {measure.lower()}: " + "; ".join(
         f"{name} {text}" for name, text in zip(rows["label"], texts, strict=True)) + ". "

@@ -36,6 +36,7 @@ def funding_sankey(flows: pd.DataFrame, words: Words, *,
     grants = set(flows.loc[flows["kind"].isin(["allocated", "unallocated"]), "source"])
     fig = go.Figure(go.Sankey(
         arrangement="snap", valueformat=",.0f",
+        textfont={"color": "#0b0c0c", "size": 14, "shadow": "none"},
         node={"label": nodes, "pad": 18, "thickness": 16,
               "color": [_node_colour(n, grants) for n in nodes],
               "hovertemplate": "%{label}: £%{value:,.0f}<extra></extra>"},
@@ -81,7 +82,7 @@ def spend_against_allocation(rows: pd.DataFrame, words: Words, by: str = "pillar
     fig.update_layout(barmode="group", margin={"l": 10, "r": 90, "t": 10, "b": 10},
                       legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title="Pounds", tickprefix="£")
+    fig.update_xaxes(title="Pounds", tickprefix="£", tickformat=",.0f")  # GOV.UK: no '50k'
     funded = rows[rows["allocated"] > 0]
     if funded.empty:
         title = "No allocations are recorded"
