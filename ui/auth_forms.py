@@ -16,7 +16,8 @@ from ui import auth
 def sign_in_form(con: duckdb.DuckDBPyConnection) -> None:
     """Name and password (and a single sign-on button when configured); signs in on submit."""
     st.title("Sign in", anchor=False)
-    notice = st.session_state.pop(auth.NOTICE_KEY, None)
+    # Kept until the next sign-in, so it survives moving between pages.
+    notice = st.session_state.get(auth.NOTICE_KEY)
     if notice:
         st.info(notice)
     if auth.oidc_configured():
@@ -36,6 +37,7 @@ def sign_in_form(con: duckdb.DuckDBPyConnection) -> None:
         st.error(result.message, icon=":material/lock:")
         return
     st.session_state[auth.SESSION_KEY] = auth.session_for(result.account.name)  # type: ignore[union-attr]
+    st.session_state.pop(auth.NOTICE_KEY, None)
     st.rerun()
 
 
@@ -107,3 +109,4 @@ def adopt_single_sign_on(con: duckdb.DuckDBPyConnection) -> None:
         session["started_at"] = min(float(issued), session["started_at"])
     sign_in.record_sso_sign_in(con, account.name, auth.session_id(), email, now=_now())
     st.session_state[auth.SESSION_KEY] = session
+    st.session_state.pop(auth.NOTICE_KEY, None)

@@ -11,8 +11,6 @@ import pytest
 from store.connection import open_db
 from store.reference import load_reference
 
-PASSWORD = "correct horse battery"
-
 
 @pytest.fixture
 def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -21,8 +19,3 @@ def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     load_reference(connection)
     yield connection
     connection.close()
-
-
-def actions(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The audit log's actions, oldest first."""
-    return [r[0] for r in con.execute("SELECT action FROM audit ORDER BY id").fetchall()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from conftest import PASSWORD, actions
+from auth_kit import PASSWORD, actions
 
 from store import accounts
 from store.accounts import AccountError

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD
+from auth_kit import PASSWORD
 
 from store import accounts
 from store.connection import open_db

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PASSWORD
+from auth_kit import PASSWORD
 from streamlit.testing.v1 import AppTest
 
 from store import accounts

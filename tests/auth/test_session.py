@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PASSWORD
+from auth_kit import PASSWORD
 
 from store import accounts
 from store.settings import settings

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import duckdb
 import pytest
-from conftest import PASSWORD, actions
+from auth_kit import PASSWORD, actions
 
 from store import accounts
 from store.sign_in import locked_until, sign_in
