@@ -10,6 +10,9 @@ Interface for the shell (``ui/shell.py``) — switching sign-in on is these call
     roles.pages_for(user.role, [p for p, _, _ in PAGES])   # a role-aware menu
     cache.cached(fn, con, version, *args, scope=user.scope())   # in PageContext.q
     user.may_see(code) / user.operations         # drop restricted operations from the filters
+    user.can("export")                           # before any download button
+    loaders.access.check_submission(con, parsed, user, file_name)   # in ingest, after the
+                                                 # store checks: row 8 refusal, audited 'denied'
 
 At start-up, once per process (``ui.connection.shared_connection``, before ``lock_down``):
 
