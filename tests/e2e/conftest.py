@@ -94,8 +94,38 @@ def page(browser, server):  # type: ignore[no-untyped-def]
         context.close()
 
 
+SCROLL_HEIGHT = """() => Math.max(...[...document.querySelectorAll(
+    "[data-testid='stMain'], [data-testid='stAppViewContainer'], [data-testid='stSidebarContent']"
+)].map(e => e.scrollHeight), document.body.scrollHeight)"""
+
+
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    """A full-page picture in tests/artefacts/<name>.png.
+
+    Streamlit scrolls inside its own container, so the browser's full-page mode sees only one
+    screen: the window is stretched to the content's height for the picture, then put back.
+    """
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTEFACTS / f"{name}.png"
+    size = page.viewport_size
+    height = min(int(page.evaluate(SCROLL_HEIGHT)) + 40, 16_000)
+    page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
+    page.wait_for_timeout(500)     # let charts re-lay themselves out at the new size
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path
+
+
+def page_url(server: str, path: str) -> str:
+    """The URL streamlit serves a page file at: 'pages/3_Pillars_and_funding.py' → '/Pillars_and_funding'."""
+    if path == "dashboard.py":
+        return f"{server}/"
+    stem = Path(path).stem
+    return f"{server}/{stem.split('_', 1)[1] if stem.split('_', 1)[0].isdigit() else stem}"
+
+
+def wait_for_app(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page has drawn its title and the script has finished running."""
+    page.locator("h1").first.wait_for(state="visible", timeout=60_000)
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        timeout=60_000)
