@@ -49,7 +49,8 @@ spend AS (
 
 ALLOCATIONS = """
 SELECT a.ref, a.grant_ref, a.purpose, a.recipient, coalesce(f.short_name, a.recipient)
-           AS recipient_name, a.pillar, p.name AS pillar_name, p.sort_order, a.operation,
+           AS recipient_name, a.pillar, p.name AS pillar_name, p.confirmed, p.sort_order,
+       a.operation,
        CAST(a.amount_gbp AS DOUBLE) AS allocated, coalesce(sum(sp.spent), 0) AS spent,
        a.illustrative
 FROM allocation a LEFT JOIN force f ON f.code = a.recipient
@@ -58,7 +59,8 @@ LEFT JOIN spend sp ON sp.allocation_ref = a.ref
 GROUP BY ALL
 UNION ALL
 SELECT NULL, sp.grant_ref, 'Spend not matched to an allocation', sp.submitter,
-       coalesce(f.short_name, sp.submitter), sp.pillar, p.name, p.sort_order, NULL,
+       coalesce(f.short_name, sp.submitter), sp.pillar, p.name, p.confirmed, p.sort_order,
+       NULL,
        0.0, sum(sp.spent), false
 FROM spend sp LEFT JOIN force f ON f.code = sp.submitter LEFT JOIN pillar p ON p.code = sp.pillar
 WHERE sp.allocation_ref IS NULL OR sp.allocation_ref NOT IN (SELECT ref FROM allocation)
@@ -132,9 +134,12 @@ def allocation_spend(con: duckdb.DuckDBPyConnection, as_at: date) -> pd.DataFram
     """One row per allocation with the spend reported against it, plus unmatched spend.
 
     Columns: ref, grant_ref, purpose, recipient, recipient_name, pillar, pillar_name,
-    sort_order, operation, allocated, spent, illustrative.
+    confirmed, sort_order, operation, allocated, spent, illustrative, pillar_label.
     """
     found = frame(con, statement(SCOPE, SPEND, ALLOCATIONS), _params(as_at))
+    found["pillar_label"] = [pillar_label(c, n, k) for c, n, k in
+                             zip(found["pillar"], found["pillar_name"], found["confirmed"],
+                                 strict=True)]
     named = found["recipient"].map(RECIPIENT_NAMES)
     found["recipient_name"] = named.fillna(found["recipient_name"])
     return found
@@ -151,7 +156,7 @@ def spend_against_allocation(con: duckdb.DuckDBPyConnection, as_at: date,
     """Allocated and spent per pillar or per recipient: key, name, allocated, spent, share_spent,
     illustrative."""
     rows = allocation_spend(con, as_at)
-    key, name = ("pillar", "pillar_name") if by == "pillar" else ("recipient", "recipient_name")
+    key, name = ("pillar", "pillar_label") if by == "pillar" else ("recipient", "recipient_name")
     if rows.empty:
         return pd.DataFrame(columns=["key", "name", "allocated", "spent", "share_spent",
                                      "illustrative"])
@@ -160,11 +165,18 @@ def spend_against_allocation(con: duckdb.DuckDBPyConnection, as_at: date,
         allocated=("allocated", "sum"), spent=("spent", "sum"),
         illustrative=("illustrative", "any"), order=("order", "min"))
     grouped = grouped.rename(columns={key: "key", name: "name"}).sort_values("order")
-    if by == "pillar":
-        grouped["name"] = grouped["key"] + " " + grouped["name"].fillna("")
     share = grouped["spent"] / grouped["allocated"].where(grouped["allocated"] > 0)
     grouped["share_spent"] = share
     return grouped.drop(columns=["order"]).reset_index(drop=True)
+
+
+def pillar_label(code: str, name: Any, confirmed: Any) -> str:
+    """'P2 Disrupting organised criminal networks'; an unconfirmed pillar 'P5 (to be confirmed)'."""
+    if name is None or pd.isna(name):
+        return str(code)
+    if not pd.isna(confirmed) and not confirmed:
+        return f"{code} ({str(name)[0].lower()}{str(name)[1:]})"
+    return f"{code} {name}"
 
 
 def _short(name: str) -> str:
@@ -183,7 +195,7 @@ def funding_flows(con: duckdb.DuckDBPyConnection, as_at: date) -> pd.DataFrame:
     names = {r.ref: _short(r.name) for r in found_grants.itertuples()}
     links: list[dict[str, Any]] = []
     if not rows.empty:
-        rows["pillar_label"] = rows["pillar"] + " " + rows["pillar_name"].fillna("")
+        rows = rows.sort_values(["grant_ref", "sort_order"], kind="stable")
         for (grant, pillar), part in rows.groupby(["grant_ref", "pillar_label"], sort=False):
             if part["allocated"].sum() > 0:
                 links.append({"source": names.get(grant, grant), "target": pillar,

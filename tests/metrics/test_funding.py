@@ -161,3 +161,10 @@ def test_local_operation_code(con: duckdb.DuckDBPyConnection) -> None:
     """The funded local operation is the one of kind 'local' in operations.csv."""
     expected = [r["code"] for r in _csv("operations.csv") if r["kind"] == "local"]
     assert funding.local_operation(con) == expected[-1]
+
+
+def test_unconfirmed_pillar_is_labelled_to_be_confirmed(con: duckdb.DuckDBPyConnection) -> None:
+    """The fifth pillar, unconfirmed in pillars.csv, reads 'P5 (to be confirmed)'."""
+    unconfirmed = [r["code"] for r in _csv("pillars.csv") if r["confirmed"] == "false"]
+    found = funding.spend_against_allocation(con, AS_AT, "pillar").set_index("key")
+    assert [found.loc[c, "name"] for c in unconfirmed] == ["P5 (to be confirmed)"]

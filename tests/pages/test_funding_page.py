@@ -11,6 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/3_Pillars_and_funding.py"
 
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _demo_built_first(demo_db_template: Path) -> Path:
+    """Build the demo before any page runs: the loaders' worker processes re-import the
+    running main script, which inside AppTest is the page, not pytest."""
+    return demo_db_template
+
 def _open(**query: str) -> AppTest:
     """The page opened from the home page, as the menu does (its links resolve from there)."""
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
