@@ -196,7 +196,10 @@ def _outcome(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: str, 
             st.success(message, icon=icon)
             if result.changed or (result.version or 0) > 1:
                 st.dataframe(changes_table(result), hide_index=True, width="stretch")
-        elif outcome in ("duplicate", "cancelled"):
+        elif outcome == "cancelled":
+            st.info("You cancelled the replacement: nothing was saved and the current version "
+                    "stays in use.", icon=icon)
+        elif outcome == "duplicate":
             st.info(message, icon=icon)
         elif outcome == "needs_confirmation":
             _confirmation(con, records, key, uploaded, result)
