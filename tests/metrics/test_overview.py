@@ -1,0 +1,156 @@
+"""The home page's figures: operation summaries, the two weeks side by side and the latest
+uploads, on the demo database and with hand-made inputs for the comparison rule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from metrics import overview as ov
+from metrics.results import Status
+from store.connection import open_db
+from store.reference import load_reference
+
+FIRST_RESULTS = date(2025, 10, 29)
+LATER = date(2026, 3, 2)
+
+
+@pytest.fixture
+def demo(demo_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(demo_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = open_db(tmp_path / "empty.duckdb")
+    load_reference(con)
+    yield con
+    con.close()
+
+
+def summary(con: duckdb.DuckDBPyConnection, code: str, as_at: date) -> ov.OperationSummary:
+    return next(s for s in ov.operation_summaries(con, as_at) if s.code == code)
+
+
+def values(s: ov.OperationSummary) -> dict[str, str]:
+    return {card.measure: card.value for card in s.cards}
+
+
+def test_exact_change_gives_direction_and_percentage() -> None:
+    """Two exact figures: the change and its share of the earlier figure."""
+    assert ov.change_text((180.0, "exact"), (154.0, "exact"), "count") == (-26.0, "down 26 (14%)")
+    assert ov.change_text((100.0, "exact"), (100.0, "exact"), "count") == (0.0, "no change")
+
+
+def test_more_than_later_figure_keeps_a_lower_bound_on_a_rise() -> None:
+    """180 against 'more than 368' is a rise of more than 188."""
+    assert ov.change_text((180.0, "exact"), (368.0, "at_least"), "count") == \
+        (188.0, "up more than 188")
+
+
+def test_more_than_earlier_figure_keeps_a_bound_on_a_fall() -> None:
+    """'Over £4.1 million' against £3,342,750 is a fall of over £783,750 (never overstated)."""
+    diff, words = ov.change_text((4_126_500.0, "at_least"), (3_342_750.0, "exact"), "gbp")
+    assert diff == pytest.approx(-783_750.0)
+    assert words == "down over £783,750"
+
+
+def test_bounds_that_cannot_be_called_say_so() -> None:
+    """A 'more than' figure that could close the gap gives no direction."""
+    _, words = ov.change_text((180.0, "exact"), (100.0, "at_least"), "count")
+    assert words.startswith("cannot say yet")
+    _, words = ov.change_text((180.0, "at_least"), (200.0, "exact"), "count")
+    assert words.startswith("cannot say yet")
+
+
+def test_missing_figure_is_not_compared() -> None:
+    """A figure not recorded on either side gives no change."""
+    assert ov.change_text((None, "not_recorded"), (13.0, "exact"), "count") == \
+        (None, "cannot compare: a figure is not recorded")
+
+
+def test_approximate_figures_give_an_approximate_change() -> None:
+    """An 'about' figure makes the change 'about', with no percentage."""
+    assert ov.change_text((900.0, "approximately"), (1000.0, "exact"), "count")[1] == \
+        "up about 100"
+
+
+def test_reason_before_the_operation_starts() -> None:
+    """Before its start date an operation says when it starts."""
+    state = Status(final=False, reporting=0, expected=37, missing_names=(), final_from=None)
+    op = {"start_date": date(2025, 10, 13)}
+    assert ov.reason_for(state, op, date(2025, 10, 1)) == "The operation starts on 13 October 2025."
+
+
+def test_reason_lists_missing_returns_and_the_final_date() -> None:
+    """A provisional result says how many returns are to come and when it becomes final."""
+    state = Status(final=False, reporting=35, expected=37, missing_names=("A", "B"),
+                   final_from=date(2025, 12, 22))
+    op = {"start_date": date(2025, 10, 13)}
+    assert ov.reason_for(state, op, FIRST_RESULTS) == (
+        "2 returns are still to come; final from 22 December 2025, eight weeks after returns "
+        "were due.")
+
+
+def test_operations_in_home_page_order(demo: duckdb.DuckDBPyConnection) -> None:
+    """National weeks newest first, then the ports operation, then funded local operations."""
+    assert list(ov.ordered_operations(demo)["code"]) == ["OA2025", "OA2024", "NPO2025", "LOC2025"]
+
+
+def test_first_results_and_later_versions(demo: duckdb.DuckDBPyConnection) -> None:
+    """OA2025 shows 154 arrests as at 29 October 2025 and 'more than 368' as at 2 March 2026."""
+    assert values(summary(demo, "OA2025", FIRST_RESULTS))["arrests"] == "154"
+    later = summary(demo, "OA2025", LATER)
+    assert values(later)["arrests"] == "more than 368"
+    assert later.coverage == "37 of 37 forces reported"
+    assert later.status == "Final"
+
+
+def test_ports_operation_has_ports_cards(demo: duckdb.DuckDBPyConnection) -> None:
+    """The ports operation's cards are containers and port recoveries, from NaVCIS's return."""
+    ports = summary(demo, "NPO2025", LATER)
+    assert [c.measure for c in ports.cards] == list(ov.CARDS["ports"])
+    assert ports.coverage == "Ports return received"
+    assert values(ports)["port_value_recovered_gbp"].startswith("£")
+
+
+def test_force_filter_narrows_coverage(demo: duckdb.DuckDBPyConnection) -> None:
+    """Choosing one force counts only that force's return."""
+    one = next(s for s in ov.operation_summaries(demo, LATER, forces=("south-yorkshire",))
+               if s.code == "OA2025")
+    assert one.coverage == "1 of 1 force reported"
+    assert values(one)["arrests"] != values(summary(demo, "OA2025", LATER))["arrests"]
+
+
+def test_week_comparison_on_the_demo(demo: duckdb.DuckDBPyConnection) -> None:
+    """The two latest national weeks as at 29 October 2025: 180 arrests against 154."""
+    weeks = ov.week_comparison(demo, FIRST_RESULTS)
+    assert weeks is not None
+    assert (weeks.earlier, weeks.later) == ("OA2024", "OA2025")
+    arrests = weeks.table.set_index("measure").loc["arrests"]
+    assert (arrests["earlier_text"], arrests["later_text"]) == ("180", "154")
+    assert arrests["change"] == -26
+
+
+def test_empty_store_has_summaries_but_no_figures(empty: duckdb.DuckDBPyConnection) -> None:
+    """With reference data only, every operation is listed and every card is 'not recorded'."""
+    summaries = ov.operation_summaries(empty, LATER)
+    assert len(summaries) == 4
+    assert {c.value for s in summaries for c in s.cards} == {"not recorded"}
+    assert ov.recent_uploads(empty).empty
+
+
+def test_recent_uploads_name_the_force_even_when_rejected(demo: duckdb.DuckDBPyConnection) -> None:
+    """A rejected upload with a known return key still names its force and operation."""
+    uploads = ov.recent_uploads(demo, 200)
+    assert len(uploads) == demo.execute("SELECT count(*) FROM upload").fetchall()[0][0]
+    rejected = uploads[uploads["file"].str.contains("cleveland_negative")].iloc[0]
+    assert (rejected["force"], rejected["operation"], rejected["outcome"]) == \
+        ("Cleveland", "OA2025", "rejected")
+    assert list(ov.recent_uploads(demo, 3)["file"]) == list(uploads["file"].iloc[:3])
