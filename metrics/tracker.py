@@ -24,7 +24,7 @@ from metrics.registry import METRICS
 from metrics.scope import SCOPE, Filters, frame, params_for, statement
 
 STATUSES = ("received", "late", "rejected", "missing")
-STATUS_LABELS = {"received": "Received", "late": "Late", "rejected": "Rejected: open issues",
+STATUS_LABELS = {"received": "Received on time", "late": "Late", "rejected": "Rejected: open issues",
                  "missing": "Missing"}
 # National bodies send returns but are not police forces (store/reference.py NATIONAL_BODIES).
 BODY_NAMES = {"navcis": "NaVCIS", "opal": "Opal", "police-cpi": "Police CPI", "nvcrp": "NVCRP"}

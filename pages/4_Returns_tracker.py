@@ -115,9 +115,11 @@ else:
         "original_name": "File", "uploaded_by": "Uploaded by",
         "values_stored": st.column_config.NumberColumn("Figures", format="localized"),
         "stated_by_as_at": st.column_config.CheckboxColumn(
-            "Stated by the as-at date", help="Versions stated later are not counted as at "
-            "the chosen date."),
-        "submission_id": None})
+            "Counted", help="Stated by the as-at date. Versions stated later are not counted "
+            "as at the chosen date."),
+        "submission_id": None},
+        column_order=["version", "data_as_of", "stated_by_as_at", "received_at", "upload_id",
+                      "original_name", "uploaded_by", "values_stored"])
 
 if len(versions) > 1:
     st.subheader("What changed", anchor=False)

@@ -32,7 +32,8 @@ names = dict(zip(operations["code"], operations["name"], strict=False))
 force_names = dict(zip(forces["code"], forces["short_name"], strict=False))
 ports_ops = list(operations.loc[operations["kind"] == "ports", "code"])
 force_ops = list(operations.loc[operations["kind"] != "ports", "code"])
-chosen = ctx.filters.operation if ctx.filters.operation in force_ops else None
+weeks = list(operations.loc[operations["kind"] == "week-of-action", "code"])
+chosen = weeks[-1] if weeks else None      # the latest national week, as the other pages do
 
 force_col, ports_col, spend_col = st.columns(3)
 with force_col, st.container(border=True):
