@@ -12,11 +12,14 @@ RLIMIT_AS is enforced on Linux; elsewhere only the time limit applies.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import resource
+import sys
 import threading
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
@@ -68,7 +71,8 @@ def run_limited(func: Callable[..., T], *args: Any, memory_bytes: int, timeout_s
     context = _get_context()
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, func, args, memory_bytes), daemon=True)  # type: ignore[attr-defined]
-    child.start()
+    with _plain_main():
+        child.start()
     sender.close()
     try:
         if not wait([receiver, child.sentinel], timeout_s):
@@ -85,6 +89,23 @@ def run_limited(func: Callable[..., T], *args: Any, memory_bytes: int, timeout_s
             child.kill()
         child.join(5)
     return _outcome(status, payload, memory_bytes)
+
+
+@contextlib.contextmanager
+def _plain_main() -> Iterator[None]:
+    """Start children without telling them to re-import ``__main__``.
+
+    While Streamlit runs a page, ``sys.modules["__main__"]`` is that page's script, and
+    multiprocessing would have every child (and the forkserver) run the page again on start —
+    opening the database the server holds. The readers need nothing from ``__main__``.
+    """
+    with _lock:
+        real = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = real
 
 
 def _outcome(status: str, payload: Any, memory_bytes: int) -> Any:
