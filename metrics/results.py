@@ -46,7 +46,7 @@ WEEK_CARDS = (
 )
 PORT_CARDS = (
     Card("containers_examined", "Containers examined", ("containers_examined",)),
-    Card("containers_positive", "Containers with stolen goods", ("containers_positive",)),
+    Card("containers_positive", "Positive containers", ("containers_positive",)),
     Card("port_vehicles_recovered", "Vehicles recovered at ports", ("port_vehicles_recovered",)),
     Card("port_value_recovered_gbp", "Value recovered at ports", ("port_value_recovered_gbp",),
          "gbp"),

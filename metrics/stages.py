@@ -108,7 +108,8 @@ def same_stage(con: duckdb.DuckDBPyConnection, filters: Filters, other: str) -> 
     days_after = (filters.as_at - mine["end_date"]).days  # type: ignore[operator]
     rows = []
     for info in (theirs, mine):
-        as_at = info["end_date"] + timedelta(days=days_after)  # type: ignore[operator]
+        end: date = info["end_date"]  # type: ignore[assignment]
+        as_at = end + timedelta(days=days_after)
         found = totals(con, replace(filters, operation=str(info["code"]), as_at=as_at),
                        list(COMPARED)).set_index("measure")
         for measure in COMPARED:

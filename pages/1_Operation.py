@@ -60,10 +60,10 @@ for start in range(0, len(cards), 4):
                     st.dataframe(cells, hide_index=True, width="stretch")
 
 # --- By day and by pillar -----------------------------------------------------------------------
-st.header("By day of the week", anchor=False)
 daily = ctx.q(stages.daily, f)
-chart(charts.by_day_chart(daily, words), key="by-day")
-if not daily.empty:
+if not daily.empty:     # ports operations and some local ones report no daily figures
+    st.header("By day of the week", anchor=False)
+    chart(charts.by_day_chart(daily, words), key="by-day")
     st.caption(stages.after_week_text(daily, f.as_at))
 
 st.header("By pillar", anchor=False)
@@ -72,36 +72,37 @@ st.caption("Each pillar's count measures added together (arrests, items given ou
            "so on): a rough guide to where activity went, not a like-for-like total.")
 
 # --- By force -----------------------------------------------------------------------------------
-st.header("By force", anchor=False)
-choices = [m.name for m in METRICS.values() if m.return_kind == "force-return"]
-left, right = st.columns([2, 1])
-measure = left.selectbox("Measure", choices, index=choices.index("arrests"),
-                         format_func=lambda m: METRICS[m].label, key="op_measure")
-rate = right.toggle("Per 1,000 recorded vehicle offences", key="op_per_1000",
-                    help="Each force's figure divided by its recorded vehicle offences in the "
-                         "year ending June 2025 (ONS), times 1,000.")
-label = METRICS[measure].label
-column = "per_1000_offences" if rate else "value"
-per_force = ctx.q(results.forces_for_map, f, measure)
-left, right = st.columns(2)
-with left:
-    chart(charts.by_force_chart(per_force, words, label, column=column,
-                                unit=METRICS[measure].unit), key="by-force")
-with right:
-    value_label = f"{label} per 1,000 recorded vehicle offences" if rate else label
-    chart(maps.force_map(per_force, words, value_label, column=column), key="force-map")
-table(per_force[["force_name", "region_name", "value", "text", "vehicle_offences",
-                 "per_1000_offences"]],
-      key="by-force-table",
-      column_config={
-          "force_name": "Force", "region_name": "Region",
-          "value": st.column_config.NumberColumn(label, format="localized"),
-          "text": "As stated",
-          "vehicle_offences": st.column_config.NumberColumn(
-              "Recorded vehicle offences (ONS)", format="localized"),
-          "per_1000_offences": st.column_config.NumberColumn(
-              "Per 1,000 offences", format="%.2f"),
-      })
+if kind != "ports":     # a ports operation has no force returns
+    st.header("By force", anchor=False)
+    choices = [m.name for m in METRICS.values() if m.return_kind == "force-return"]
+    left, right = st.columns([2, 1])
+    measure = left.selectbox("Measure", choices, index=choices.index("arrests"),
+                             format_func=lambda m: METRICS[m].label, key="op_measure")
+    rate = right.toggle("Per 1,000 recorded vehicle offences", key="op_per_1000",
+                        help="Each force's figure divided by its recorded vehicle offences in the "
+                             "year ending June 2025 (ONS), times 1,000.")
+    label = METRICS[measure].label
+    column = "per_1000_offences" if rate else "value"
+    per_force = ctx.q(results.forces_for_map, f, measure)
+    left, right = st.columns(2)
+    with left:
+        chart(charts.by_force_chart(per_force, words, label, column=column,
+                                    unit=METRICS[measure].unit), key="by-force")
+    with right:
+        value_label = f"{label} per 1,000 recorded vehicle offences" if rate else label
+        chart(maps.force_map(per_force, words, value_label, column=column), key="force-map")
+    table(per_force[["force_name", "region_name", "value", "text", "vehicle_offences",
+                     "per_1000_offences"]],
+          key="by-force-table",
+          column_config={
+              "force_name": "Force", "region_name": "Region",
+              "value": st.column_config.NumberColumn(label, format="localized"),
+              "text": "As stated",
+              "vehicle_offences": st.column_config.NumberColumn(
+                  "Recorded vehicle offences (ONS)", format="localized"),
+              "per_1000_offences": st.column_config.NumberColumn(
+                  "Per 1,000 offences", format="%.2f"),
+          })
 
 # --- Ports --------------------------------------------------------------------------------------
 ports = ctx.q(query.ports, f)

@@ -60,7 +60,7 @@ def _joined(rings: tuple[tuple[float, ...], ...]) -> list[float | None]:
     return out
 
 
-def _bands(values: pd.Series) -> tuple[pd.Series, list[str], Any]:
+def _bands(values: pd.Series) -> tuple[pd.Series, list[tuple[float, float]], int]:
     """Up to four bands of roughly equal numbers of areas; labels give each band's range."""
     count = min(BANDS, values.nunique())
     ranks = values.rank(method="dense")
@@ -69,7 +69,7 @@ def _bands(values: pd.Series) -> tuple[pd.Series, list[str], Any]:
     labels = []
     for b in sorted(band.unique()):
         low, high = values[band == b].min(), values[band == b].max()
-        labels.append((low, high))
+        labels.append((float(low), float(high)))
     return band, labels, count
 
 

@@ -31,6 +31,11 @@ def _lower_first(text: str) -> str:
     return text[0].lower() + text[1:] if text else text
 
 
+def _and(labels: list[str]) -> str:
+    """'Arrests and stolen vehicles recovered': later labels start lower case."""
+    return " and ".join([labels[0], *(_lower_first(x) for x in labels[1:])]) if labels else ""
+
+
 def _rate_text(value: float) -> str:
     return fmt_number(value, 2)
 
@@ -67,7 +72,7 @@ def by_day_chart(df: pd.DataFrame, words: Words) -> ChartSpec:
         alt += ". After the week: " + ", ".join(
             f"{fmt_value(r.value, 'count')} {_lower_first(r.label)}" for r in after.itertuples())
     return ChartSpec(figure=fig, title=title,
-                     subtitle=words.subtitle(" and ".join(dict.fromkeys(df["label"])) + " by day"),
+                     subtitle=words.subtitle(_and(list(dict.fromkeys(df["label"]))) + " by day"),
                      source=words.source(), alt=f"Bar chart by day. Highest: {alt}.",
                      data=df[["period", "label", "value", "qualifier", "after"]], name="by-day")
 
@@ -151,7 +156,9 @@ def ports_chart(df: pd.DataFrame, words: Words) -> ChartSpec:
                     textposition="outside",
                     hovertemplate="%{y}: %{text} " + _lower_first(wanted[column]) + "<extra></extra>")
     base_layout(fig, height=max(280, 70 * len(shown)))
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.1, "x": 0})
+    # Horizontal groups stack the first trace lowest: reverse the legend to read top down.
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.1, "x": 0,
+                                               "traceorder": "reversed"})
     key = "port_vehicles_recovered" if "port_vehicles_recovered" in present else present[0]
     top = df.loc[df[key].fillna(0).idxmax()]
     alt = "Bar chart by port: " + "; ".join(
