@@ -136,6 +136,8 @@ def _title(known: pd.Series, df: pd.DataFrame, value_label: str) -> str:
     if known.empty:
         return "No force has a return for this selection"
     top = _names(df)[str(known.idxmax())]
+    if len(known) == 1:
+        return f"{value_label} in {top}"
     return f"{value_label} by police force area: highest in {top}"
 
 

@@ -103,6 +103,9 @@ def by_force_chart(df: pd.DataFrame, words: Words, measure_label: str, *,
     else:
         measure, title, source = measure_label, f"{top['force_name']} had the most {what}", \
             words.source()
+    if len(shown) == 1:     # one force chosen: 'the most' would compare it with nothing
+        title = f"{top['force_name']}: {texts[-1]} {what}" + (
+            " per 1,000 recorded vehicle offences" if rate else "")
     leaders = shown.iloc[::-1].head(3)
     alt = (f"Bar chart of {_lower_first(measure)} for {len(shown)} forces. Highest: "
            + "; ".join(f"{n} {t}" for n, t in zip(leaders["force_name"],

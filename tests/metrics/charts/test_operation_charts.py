@@ -152,3 +152,9 @@ def test_empty_input_gives_a_plain_message() -> None:
     """No rows: the title says nothing is held, rather than raising."""
     spec = charts.by_force_chart(_forces().iloc[0:0], WORDS, "Arrests")
     assert spec.title.startswith("No arrests figures held")
+
+
+def test_by_force_one_force_states_its_figure() -> None:
+    """With one force there is nothing to rank: the title states its figure."""
+    spec = charts.by_force_chart(_forces().iloc[[2]], WORDS, "Arrests")
+    assert spec.title == "Wiltshire: more than 20 arrests"
