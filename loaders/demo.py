@@ -12,7 +12,7 @@ import random
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +183,15 @@ def load_order(path: Path) -> tuple[str, str]:
     return (path.name[:10], path.name)
 
 
+def received_on(path: Path, n: int) -> datetime:
+    """When an illustrative file 'arrived': the afternoon of the date in its name.
+
+    Stamping the build time instead would make every demo return look late in the tracker.
+    """
+    day = date.fromisoformat(path.name[:10])
+    return datetime.combine(day, time(15, 0)) + timedelta(minutes=n)
+
+
 def demo_files(directory: Path = DEMO_DIR) -> list[Path]:
     """The demo returns in ``directory`` (and its 'rejected' folder), in load order."""
     directory = Path(directory)
@@ -210,8 +219,9 @@ def build_demo(db_path: Path, *, force: bool = False,
     try:
         load_reference(con)
         ref = Reference.from_db(con)
-        return [ingest_file(con, path, user="demo", settings=settings, ref=ref)
-                for path in demo_files(directory)]
+        return [ingest_file(con, path, user="demo", settings=settings, ref=ref,
+                            received_at=received_on(path, n))
+                for n, path in enumerate(demo_files(directory))]
     finally:
         con.close()
 

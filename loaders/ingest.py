@@ -67,6 +67,7 @@ class _Conflict(RuntimeError):
 def ingest_file(
     con: duckdb.DuckDBPyConnection, path: Path, *, user: str, settings: Settings,
     ref: Any | None = None, confirm_replace: bool = True, dry_run: bool = False,
+    received_at: datetime | None = None,
 ) -> IngestResult:
     """Check the file at ``path`` and, unless ``dry_run``, record it (see the module docstring).
 
@@ -76,14 +77,18 @@ def ingest_file(
     """
     path = Path(path)
     return ingest_bytes(con, path.read_bytes(), path.name, user=user, settings=settings, ref=ref,
-                        confirm_replace=confirm_replace, dry_run=dry_run)
+                        confirm_replace=confirm_replace, dry_run=dry_run, received_at=received_at)
 
 
 def ingest_bytes(
     con: duckdb.DuckDBPyConnection, data: bytes, name: str, *, user: str, settings: Settings,
     ref: Any | None = None, confirm_replace: bool = True, dry_run: bool = False,
+    received_at: datetime | None = None,
 ) -> IngestResult:
-    """As ``ingest_file`` for bytes already in memory (the upload page's file)."""
+    """As ``ingest_file`` for bytes already in memory (the upload page's file).
+
+    ``received_at`` (default now) is when the return arrived; only the demo data sets it.
+    """
     shown = display_name(name)
     result = IngestResult(file=shown, sha256=sha256_of(data), outcome="")
     earlier = subs.accepted_upload_for(con, result.sha256)
@@ -100,7 +105,7 @@ def ingest_bytes(
         _finish_failed(con, result, user, settings, _failure_text(exc))
         return result
     result.upload_id = subs.start_upload(con, sha=result.sha256, name=shown, size=len(data),
-                                         user=user, archive_path=archived)
+                                         user=user, archive_path=archived, at=received_at)
     try:
         parsed = _check(con, data, shown, settings, ref, result)
         if parsed is None:

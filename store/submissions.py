@@ -46,13 +46,17 @@ def accepted_upload_for(con: duckdb.DuckDBPyConnection, sha: str) -> dict[str, A
 def start_upload(
     con: duckdb.DuckDBPyConnection, *, sha: str, name: str, size: int, user: str,
     archive_path: str | None, outcome: str = "in_progress", message: str | None = None,
+    at: datetime | None = None,
 ) -> int:
-    """Record a file offered for upload; returns the new upload id."""
+    """Record a file offered for upload; returns the new upload id.
+
+    ``at`` defaults to now; the demo data passes the date each illustrative file was "sent".
+    """
     row = con.execute(
         "INSERT INTO upload (id, sha256, original_name, size_bytes, uploaded_by, uploaded_at, "
         "outcome, archive_path, message) VALUES (nextval('upload_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?) "
         "RETURNING id",
-        [sha, name, size, user, datetime.now(), outcome, archive_path, message],
+        [sha, name, size, user, at or datetime.now(), outcome, archive_path, message],
     ).fetchone()
     return int(row[0])  # type: ignore[index]
 
@@ -107,9 +111,11 @@ def insert_submission(
     row = con.execute(
         "INSERT INTO submission (id, upload_id, return_key, return_kind, operation, submitter, "
         "grant_ref, period, version, supersedes, data_as_of, received_at, layout_version, contact) "
-        "VALUES (nextval('submission_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "VALUES (nextval('submission_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        # A submission is received when its upload was.
+        "(SELECT uploaded_at FROM upload WHERE id = ?), ?, ?) RETURNING id",
         [upload_id, return_key, parsed.kind, parsed.operation, parsed.submitter, parsed.grant_ref,
-         parsed.period, version, supersedes, data_as_of, datetime.now(), parsed.layout_version,
+         parsed.period, version, supersedes, data_as_of, upload_id, parsed.layout_version,
          parsed.contact],
     ).fetchone()
     return int(row[0])  # type: ignore[index]
