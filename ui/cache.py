@@ -13,6 +13,8 @@ from typing import Any
 import duckdb
 import streamlit as st
 
+from store.settings import settings
+
 
 def _resolve(name: str) -> Callable[..., Any]:
     module, _, attr = name.rpartition(".")
@@ -20,7 +22,7 @@ def _resolve(name: str) -> Callable[..., Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _run(name: str, version: int, scope: str, args: tuple[Any, ...],
+def _run(name: str, database: str, version: int, scope: str, args: tuple[Any, ...],
          _con: duckdb.DuckDBPyConnection) -> Any:
     return _resolve(name)(_con, *args)
 
@@ -28,4 +30,6 @@ def _run(name: str, version: int, scope: str, args: tuple[Any, ...],
 def cached(fn: Callable[..., Any], con: duckdb.DuckDBPyConnection, version: int, *args: Any,
            scope: str = "all") -> Any:
     """Call ``fn(con, *args)`` through the cache; ``args`` must be hashable values."""
-    return _run(f"{fn.__module__}.{fn.__qualname__}", version, scope, args, _con=con)
+    # The database path is part of the key: two databases can be at the same data version.
+    return _run(f"{fn.__module__}.{fn.__qualname__}", str(settings().db_path), version, scope,
+                args, _con=con)

@@ -6,13 +6,9 @@ messages quoting them) is shown as plain text: ``plain()`` escapes Markdown befo
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
-import sys
 import tempfile
-import types
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,23 +44,6 @@ def plain(text: object) -> str:
     return _PUNCTUATION.sub(r"\\\1", str(text))
 
 
-@contextlib.contextmanager
-def neutral_main() -> Iterator[None]:
-    """Run with a plain ``__main__`` so the loaders' parsing children do not re-run this page.
-
-    Streamlit installs the running page as ``sys.modules["__main__"]``; multiprocessing's
-    forkserver and spawn start methods re-import ``__main__`` from its file in every child, which
-    would run the page (and open the locked database) in the child and fail every upload.
-    """
-    saved = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if saved is not None:
-            sys.modules["__main__"] = saved
-
-
 def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
                   confirm: bool) -> IngestResult:
     """Check and store one file under the write lock.
@@ -72,7 +51,7 @@ def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
     ``confirm=False`` saves a first version straight away but stops at 'needs_confirmation'
     when the file would replace an earlier version; call again with ``confirm=True`` to save.
     """
-    with WRITE_LOCK, neutral_main():
+    with WRITE_LOCK:
         return ingest_bytes(con, data, name, user=uploader_name(), settings=settings(),
                             confirm_replace=confirm)
 
@@ -101,7 +80,7 @@ def changes_table(result: IngestResult) -> pd.DataFrame:
 
 def error_workbook(con: duckdb.DuckDBPyConnection, upload_id: int) -> bytes:
     """The uploaded file with every problem cell marked, plus an Issues sheet, as bytes."""
-    with tempfile.TemporaryDirectory() as folder, neutral_main():
+    with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "issues.xlsx"
         write_issues_workbook(con, upload_id, out, settings())
         return out.read_bytes()

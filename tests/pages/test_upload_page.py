@@ -29,7 +29,7 @@ BAD = next((DEMO_DIR / "rejected").glob("*cleveland_negative-and-fractional.xlsx
 @pytest.fixture(autouse=True)
 def fresh_caches() -> Iterator[None]:
     """Caches are keyed on the data version, which two test databases can share; AppTest
-    leaves its page installed as __main__ (see ui.uploads.neutral_main)."""
+    leaves its page installed as __main__, which later tests should not inherit."""
     main = sys.modules["__main__"]
     st.cache_data.clear()
     yield
