@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks import exports, ingest
+from benchmarks import exports, ingest, pages
+
+CHOICES = ("ingest", "exports", "pages")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--only", choices=CHOICES, action="append",
+                        help="run only this benchmark (may be given more than once)")
     args = parser.parse_args()
-    result = ingest.run(args.repetitions)
-    print(f"ingest_peak_memory_mb={result['peak_mb']:.0f}")
-    print(f"ingest_speedup_vs_openpyxl={result['speedup']:.1f}")
-    for line in exports.report(exports.run(args.repetitions)):
-        print(line)
+    chosen = args.only or list(CHOICES)
+    if "ingest" in chosen:
+        result = ingest.run(args.repetitions)
+        print(f"ingest_peak_memory_mb={result['peak_mb']:.0f}")
+        print(f"ingest_speedup_vs_openpyxl={result['speedup']:.1f}")
+    if "exports" in chosen:
+        for line in exports.report(exports.run(args.repetitions)):
+            print(line)
+    if "pages" in chosen:
+        for line in pages.report(pages.run()):
+            print(line)
 
 
 if __name__ == "__main__":

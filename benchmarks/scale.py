@@ -25,7 +25,7 @@ import duckdb
 from store.connection import open_db
 from store.reference import load_reference
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 RESULTS = Path(__file__).resolve().parent / "results"
 MIN_VALUES = 1_000_000
 YEARS = range(2014, 2024)
@@ -108,8 +108,10 @@ SELECT code, daily, unit, 9 + row_number() OVER (ORDER BY sort_order) AS row,
 FROM measure WHERE return_kind = 'force-return'"""
 
 # Day i (0-6) in columns E-K; ~2% of cells not recorded; later versions add to some days.
+STAGING = "CREATE TEMP TABLE bench_value AS SELECT * FROM value LIMIT 0"
+
 DAYS = """
-INSERT INTO value
+INSERT INTO bench_value
 SELECT s.id, m.code, CAST(o.start_date + CAST(d.i AS INTEGER) AS DATE), NULL,
        CASE WHEN hash(s.return_key, m.code, d.i) % 50 = 0 THEN NULL
             ELSE CAST(((hash(s.return_key, m.code, d.i) % m.spread)
@@ -122,20 +124,22 @@ WHERE s.return_kind = 'force-return' AND m.daily"""
 
 # A total per measure (column M): the days added, 'at least' in ~5% of totals.
 TOTALS = """
-INSERT INTO value
-SELECT v.submission_id, v.measure, NULL, NULL, sum(v.value),
-       CASE WHEN count(v.value) = 0 THEN 'not_recorded'
-            WHEN hash(v.submission_id, v.measure) % 20 = 0 THEN 'at_least' ELSE 'exact' END,
-       NULL, 'Return', any_value(v.row), 'M'
-FROM value v JOIN submission s ON s.id = v.submission_id
-WHERE s.return_kind = 'force-return' AND v.day IS NOT NULL
-GROUP BY v.submission_id, v.measure"""
+INSERT INTO bench_value
+SELECT submission_id, measure, NULL, NULL, sum(value),
+       CASE WHEN count(value) = 0 THEN 'not_recorded'
+            WHEN hash(submission_id, measure) % 20 = 0 THEN 'at_least' ELSE 'exact' END,
+       NULL, 'Return', any_value(row), 'M'
+FROM bench_value GROUP BY submission_id, measure"""
 
 UNDAILY = """
-INSERT INTO value
+INSERT INTO bench_value
 SELECT s.id, m.code, NULL, NULL, CAST(1 + hash(s.return_key, m.code) % 6 AS DECIMAL(18, 2)),
        'exact', NULL, 'Return', m.row, 'M'
 FROM submission s, bench_measure m WHERE s.return_kind = 'force-return' AND NOT m.daily"""
+
+# The loaders write a return's values together, so the table is in submission order.
+VALUES = """
+INSERT INTO value SELECT * FROM bench_value ORDER BY submission_id, row, col"""
 
 VEHICLES = """
 INSERT INTO vehicle
@@ -239,7 +243,8 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(OPERATIONS, params)
     con.execute(EXPECTED, {"per_operation": FORCES_PER_OPERATION})
     con.execute(RETURNS, {"versions": VERSIONS})
-    for text in (EVENTS, UPLOADS, SUBMISSIONS, ISSUES, MEASURES, DAYS, TOTALS, UNDAILY, VEHICLES):
+    for text in (EVENTS, UPLOADS, SUBMISSIONS, ISSUES, MEASURES, STAGING, DAYS, TOTALS,
+                 UNDAILY, VALUES, VEHICLES):
         con.execute(text)
     _ports(con)
     _spend(con)
