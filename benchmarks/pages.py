@@ -188,12 +188,12 @@ def run(db: Path | None = None) -> dict[str, Any]:
     db = db or scale.scale_db()
     previous = os.environ.get("NVCRP_DB")
     os.environ["NVCRP_DB"] = str(db)
-    # Calls outside a script run (the queries below) make Streamlit warn on every cache look-up.
-    streamlit_logger.set_log_level("error")
     try:
         from ui.connection import shared_connection
         calls: dict[tuple[str, str], Call] = {}
         pages = time_pages(db, _session(db), calls)
+        # Outside a script run Streamlit warns on every cache look-up; AppTest resets the level.
+        streamlit_logger.set_log_level("error")
         con = shared_connection(str(db)).cursor()
         values = int(con.execute("SELECT count(*) FROM value").fetchall()[0][0])
         every = named_calls(con) + list(calls.values())
