@@ -152,6 +152,8 @@ def time_page(script: Path, page: str | None, session: dict[str, Any] | None) ->
     _app(script, page, session).run()          # warm-up: imports and the shared connection
     cold, warm, problem = [], [], None
     for _ in range(PAGE_RUNS):
+        # Outside a script run Streamlit warns on clearing; AppTest resets the level each run.
+        streamlit_logger.set_log_level("error")
         st.cache_data.clear()
         at = _app(script, page, session)
         cold.append(_seconds(at.run))
@@ -192,7 +194,6 @@ def run(db: Path | None = None) -> dict[str, Any]:
         from ui.connection import shared_connection
         calls: dict[tuple[str, str], Call] = {}
         pages = time_pages(db, _session(db), calls)
-        # Outside a script run Streamlit warns on every cache look-up; AppTest resets the level.
         streamlit_logger.set_log_level("error")
         con = shared_connection(str(db)).cursor()
         values = int(con.execute("SELECT count(*) FROM value").fetchall()[0][0])
