@@ -25,7 +25,7 @@ import duckdb
 from store.connection import open_db
 from store.reference import load_reference
 
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 RESULTS = Path(__file__).resolve().parent / "results"
 MIN_VALUES = 1_000_000
 YEARS = range(2014, 2024)
@@ -227,6 +227,12 @@ def _audit(con: duckdb.DuckDBPyConnection) -> None:
         FROM upload""")
 
 
+def _sequences(con: duckdb.DuckDBPyConnection) -> None:
+    """Move the id sequences past the ids written here, so a later upload gets the next id."""
+    for table in ("upload", "submission"):
+        con.execute(f"SELECT nextval('{table}_id_seq') FROM {table}").fetchall()  # noqa: S608
+
+
 def _account(con: duckdb.DuckDBPyConnection) -> None:
     """An administrator the benchmark signs in as, when the accounts tables exist."""
     try:
@@ -249,6 +255,7 @@ def _fill(con: duckdb.DuckDBPyConnection) -> None:
     _ports(con)
     _spend(con)
     _audit(con)
+    _sequences(con)
 
 
 def build(path: Path) -> dict[str, int]:
