@@ -50,12 +50,13 @@ def returns_held(page: Page, server: str) -> str:
     page.goto(page_url(server, TRACKER_PAGE))
     wait_for_app(page)
     switch = page.get_by_test_id("stCheckbox").filter(has_text="All operations")
-    if not switch.locator("input").is_checked():     # the choice is kept for the session
+    if not switch.locator("input").is_checked():
         switch.get_by_text("All operations", exact=True).click()
-    expect(switch.locator("input")).to_be_checked()
-    card = page.get_by_test_id("stMetric").filter(has_text="Returns held")
-    expect(card).to_be_visible()
+    # The caption above the cards changes in the rerun the switch starts; once it reads 'All
+    # operations', waiting for the script to finish means the cards below are fresh too.
+    expect(page.get_by_text(re.compile(r"^All operations · figures as at"))).to_be_visible()
     page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for()
+    card = page.get_by_test_id("stMetric").filter(has_text="Returns held")
     return card.get_by_test_id("stMetricValue").inner_text().strip()
 
 
