@@ -83,9 +83,13 @@ def ingest_file(
 def ingest_bytes(
     con: duckdb.DuckDBPyConnection, data: bytes, name: str, *, user: str, settings: Settings,
     ref: Any | None = None, confirm_replace: bool = True, dry_run: bool = False,
-    received_at: datetime | None = None,
+    received_at: datetime | None = None, submitter: Any | None = None,
 ) -> IngestResult:
     """As ``ingest_file`` for bytes already in memory (the upload page's file).
+
+    ``submitter`` is the signed-in person (anything with name, role, forces, navcis): a return
+    for a force or operation they may not submit for is rejected and audited (SECURITY.md row 8).
+    The command line, run by an operator on the server, passes none.
 
     ``received_at`` (default now) is when the return arrived; only the demo data sets it.
     """
@@ -95,7 +99,7 @@ def ingest_bytes(
     if earlier:
         return _duplicate(con, result, earlier, data, user, settings, record=not dry_run)
     if dry_run:
-        parsed = _check(con, data, shown, settings, ref, result)
+        parsed = _check(con, data, shown, settings, ref, result, submitter)
         return _preview(con, parsed, result, "checked") if parsed else _rejected(result)
     try:
         archived = _archive(data, settings)
@@ -107,7 +111,7 @@ def ingest_bytes(
     result.upload_id = subs.start_upload(con, sha=result.sha256, name=shown, size=len(data),
                                          user=user, archive_path=archived, at=received_at)
     try:
-        parsed = _check(con, data, shown, settings, ref, result)
+        parsed = _check(con, data, shown, settings, ref, result, submitter)
         if parsed is None:
             return _reject(con, result, user, settings)
         if not confirm_replace and subs.latest_submission(con, parsed.return_key or ""):
@@ -138,7 +142,7 @@ def read_and_parse(data: bytes, name: str, fmt: str, ref: Any) -> ParsedReturn:
 
 def _check(
     con: duckdb.DuckDBPyConnection, data: bytes, name: str, settings: Settings, ref: Any,
-    result: IngestResult,
+    result: IngestResult, submitter: Any | None = None,
 ) -> ParsedReturn | None:
     """Guards, sandboxed parse and store-level checks; None (issues in ``result``) on any error."""
     from loaders.guards import preflight
@@ -160,7 +164,11 @@ def _check(
             "parse_failed", f"{name} could not be read: {exc}. Save it again from Excel as a "
             "plain .xlsx workbook (or split a very large file) and upload it again."))
         return None
-    result.issues = _merged(result.issues, parsed.issues, store_issues(con, parsed, name))
+    access: list[Issue] = []
+    if submitter is not None:
+        from loaders.access import check_submission
+        access = check_submission(con, parsed, submitter, name)
+    result.issues = _merged(result.issues, parsed.issues, store_issues(con, parsed, name), access)
     result.return_key = parsed.return_key
     return None if has_errors(result.issues) else parsed
 

@@ -9,7 +9,7 @@ ctx = page_setup("Upload returns", filters=False)
 import streamlit as st  # noqa: E402 — page_setup must be the first call of every page
 
 st.title("Upload returns")
-st.caption(f"Uploads are recorded under the name “{uploads.plain(uploads.uploader_name())}”. "
+st.caption(f"Uploads are recorded under your account, “{uploads.plain(ctx.user.name)}”. "
            "Each file is checked before anything is saved; a file with problems is not loaded, "
            "and a file that replaces an earlier version is saved only after you confirm.")
 
@@ -18,7 +18,7 @@ files = st.file_uploader(
     accept_multiple_files=True, max_upload_size=uploads.MAX_UPLOAD_MB, key="files",
     help="Force returns, NaVCIS ports returns and spend returns. Use the templates below.")
 for number, uploaded in enumerate(files or [], start=1):
-    uploads.file_panel(ctx.con, uploaded, number, len(files))
+    uploads.file_panel(ctx.con, uploaded, number, len(files), ctx.user)
 
 st.header("Templates", anchor=False)
 st.caption("Blank returns with dropdown lists and a README sheet. Fill one in and upload it above.")

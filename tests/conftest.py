@@ -46,3 +46,49 @@ def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "empty.duckdb"
     monkeypatch.setenv("NVCRP_DB", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def signed_in_apps(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page needs a signed-in person (issue 5).
+
+    An AppTest that its test has not signed in starts signed in as 'tester', an administrator
+    whose account is created in the database NVCRP_DB names — through the same session record
+    a real sign-in writes. Only the first run is signed in this way, so a test can still sign
+    out. The sign-in tests themselves (tests/auth) start signed out.
+    """
+    if "tests/auth/" in str(request.node.path).replace("\\", "/"):
+        return
+    from streamlit.testing.v1 import AppTest
+
+    from store.settings import settings
+    from ui import auth
+
+    real_run = AppTest.run
+
+    def run(self: AppTest, *, timeout: float | None = None) -> AppTest:
+        if not getattr(self, "_signed_in_once", False):
+            self._signed_in_once = True  # type: ignore[attr-defined]
+            if auth.SESSION_KEY not in self.session_state:
+                self.session_state[auth.SESSION_KEY] = signed_in_session(settings().db_path)
+        return real_run(self, timeout=timeout)
+
+    monkeypatch.setattr(AppTest, "run", run)
+
+
+def signed_in_session(db: Path, name: str = "tester", role: str = "admin") -> dict[str, object]:
+    """Create (if need be) an account in the database ``db``; return its session record."""
+    from store import accounts
+    from store.connection import open_db
+    from store.reference import load_reference
+    from ui import auth
+
+    con = open_db(db)
+    try:
+        load_reference(con)
+        if accounts.get_user(con, name) is None:
+            accounts.create_user(con, name, role=role, by="test", password="correct horse battery",
+                                 must_change=False)
+    finally:
+        con.close()
+    return auth.session_for(name)

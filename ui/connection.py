@@ -23,9 +23,14 @@ WRITE_LOCK = threading.Lock()
 @st.cache_resource(show_spinner="Opening the database…")
 def shared_connection(db_path: str) -> duckdb.DuckDBPyConnection:
     """Keyed on the path so tests in one process can serve several databases."""
+    from ui import auth  # late: auth reaches back here for its own cursor
+
     con = open_db(db_path)
     load_reference(con)
     recover_interrupted(con)
+    # First start with no accounts: the one-time admin password goes to the terminal only.
+    auth.announce_bootstrap(con)
+    auth.enforce_startup(con)   # production mode refuses to start with no way to sign in
     lock_down(con)
     return con
 

@@ -27,16 +27,9 @@ CHART_BUTTONS = (("svg", "Image (SVG)"), ("png", "Image (PNG)"), ("pdf", "Image 
                  ("csv", "Chart data (CSV)"), ("txt", "Description (text)"))
 
 
-def _who(ctx: Any = None) -> str:
-    """The signed-in user's name (``ctx.user`` once the shell carries one), else st.user."""
-    user = getattr(ctx, "user", None)
-    if user is not None:
-        return str(user.name)
-    try:
-        user = st.user.to_dict() if hasattr(st.user, "to_dict") else dict(st.user)
-    except Exception:  # no sign-in configured: the embedded single-user mode
-        user = {}
-    return str(user.get("email") or user.get("name") or "local user")
+def _who(ctx: Any) -> str:
+    """The signed-in person's account name, for the audit row."""
+    return str(ctx.user.name)
 
 
 def export_context(ctx: Any) -> ExportContext:
@@ -53,14 +46,9 @@ def _cursor_maker() -> Callable[[], Any]:
 
 
 def _allowed(ctx: Any, what: str) -> bool:
-    """Only users whose role may export (ui.roles) get buttons: others cannot ask, so there is
-    nothing to refuse later. Until the shell carries ``ctx.user``, a context may say
-    ``can_export=False``."""
-    user = getattr(ctx, "user", None)
-    if user is not None:
-        allowed = user.can("export") and user.may_see(ctx.filters.operation)
-    else:
-        allowed = bool(getattr(ctx, "can_export", True))
+    """Only people whose role may export (ui.roles) get buttons, and only for operations they
+    may see: others cannot ask, so there is nothing to refuse later."""
+    allowed = ctx.user.can("export") and ctx.user.may_see(ctx.filters.operation)
     if allowed:
         return True
     st.caption(f"Downloading this {what} needs the briefing (export) role: ask an administrator.")

@@ -1,8 +1,10 @@
 """``page_setup()``: the first call of every page.
 
-It sets the page up, opens the cached connection, draws the protective-marking banner, the
-menu and the sidebar filters (bound to the URL so a lead can share a link), and hands the page
-a ``PageContext`` holding everything it needs to ask the metrics layer for figures.
+It sets the page up, opens the cached connection, draws the protective-marking banner, signs
+the person in (or stops at the sign-in form) and checks their role may open the page, draws a
+menu of the pages that role may use and the sidebar filters (bound to the URL so a lead can
+share a link), and hands the page a ``PageContext`` holding everything it needs to ask the
+metrics layer for figures — within what that person may see.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from metrics import query
 from metrics.query import Filters
 from store.connection import data_version
 from store.settings import ROOT, settings
-from ui import cache
+from ui import auth, cache, roles
 from ui.connection import cursor
 
 # (file, label, icon) — the menu, in order. Every file here calls page_setup first.
@@ -29,6 +31,8 @@ PAGES = (
     ("pages/3_Pillars_and_funding.py", "Pillars and funding", ":material/account_balance:"),
     ("pages/4_Returns_tracker.py", "Returns tracker", ":material/fact_check:"),
     ("pages/5_Upload_returns.py", "Upload returns", ":material/upload_file:"),
+    ("pages/8_Audit.py", "Audit log", ":material/policy:"),
+    ("pages/9_Admin.py", "Administration", ":material/admin_panel_settings:"),
 )
 
 
@@ -39,10 +43,15 @@ class PageContext:
     version: int                      # the data version: latest upload id
     illustrative: bool                # the database holds demo data
     operation_name: str | None
+    user: auth.User                   # the signed-in person: role, forces, visible operations
 
     def q(self, fn, *args):  # type: ignore[no-untyped-def]
-        """A cached metric query: ``ctx.q(query.by_force, ctx.filters, "arrests")``."""
-        return cache.cached(fn, self.con, self.version, *args)
+        """A cached metric query: ``ctx.q(query.by_force, ctx.filters, "arrests")``.
+
+        Cached per access scope, so nobody is served a result computed for someone who may
+        see more (restricted operations).
+        """
+        return cache.cached(fn, self.con, self.version, *args, scope=self.user.scope())
 
 
 def page_setup(title: str, *, filters: bool = True) -> PageContext:
@@ -51,8 +60,13 @@ def page_setup(title: str, *, filters: bool = True) -> PageContext:
     con = cursor()
     version = data_version(con)
     _marking_banner()
-    _menu()
-    ops = cache.cached(query.operations, con, version)
+    user = auth.gate(auth.current_page_file(), con)
+    _menu(user)
+    auth.sign_out_button(user, con)
+    ops = cache.cached(query.operations, con, version, scope=user.scope())
+    # Restricted operations the person may not see never reach the filters (or anything
+    # the page asks for with them).
+    ops = ops[ops["code"].isin(user.operations)] if not ops.empty else ops
     illustrative = bool(cache.cached(query.is_illustrative, con, version))
     chosen = _sidebar_filters(ops, con, version) if filters else Filters(operation=None,
                                                                          as_at=date.today())
@@ -64,7 +78,7 @@ def page_setup(title: str, *, filters: bool = True) -> PageContext:
         match = ops.loc[ops["code"] == chosen.operation, "name"]
         name = str(match.iloc[0]) if len(match) else None
     return PageContext(con=con, filters=chosen, version=version, illustrative=illustrative,
-                       operation_name=name)
+                       operation_name=name, user=user)
 
 
 def _marking_banner() -> None:
@@ -77,12 +91,12 @@ def _marking_banner() -> None:
     )
 
 
-def _menu() -> None:
+def _menu(user: auth.User) -> None:
     with st.sidebar:
         st.markdown("**NVCRP operation results**")
         for path, label, icon in PAGES:
-            if not (ROOT / path).exists():   # a page not yet installed is left out
-                continue
+            if not (ROOT / path).exists() or not roles.can_open(user.role, path):
+                continue   # a page not installed, or one this role may not use
             try:
                 st.page_link(path, label=label, icon=icon)
             except StreamlitPageNotFoundError:

@@ -34,26 +34,24 @@ _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&\"'])")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
 
 
-def uploader_name() -> str:
-    """Who is uploading. One place, so sign-in (issue 5) can replace it."""
-    return "analyst"
-
-
 def plain(text: object) -> str:
     """Text from a file made safe for a Markdown label: every punctuation mark escaped."""
     return _PUNCTUATION.sub(r"\\\1", str(text))
 
 
 def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
-                  confirm: bool) -> IngestResult:
-    """Check and store one file under the write lock.
+                  confirm: bool, person: Any) -> IngestResult:
+    """Check and store one file under the write lock, as the signed-in ``person``.
+
+    The upload is recorded under their account name, and refused (audited) when they may not
+    submit for that force or operation (SECURITY.md row 8).
 
     ``confirm=False`` saves a first version straight away but stops at 'needs_confirmation'
     when the file would replace an earlier version; call again with ``confirm=True`` to save.
     """
     with WRITE_LOCK:
-        return ingest_bytes(con, data, name, user=uploader_name(), settings=settings(),
-                            confirm_replace=confirm)
+        return ingest_bytes(con, data, name, user=person.name, settings=settings(),
+                            confirm_replace=confirm, submitter=person)
 
 
 def issues_table(result: IngestResult) -> pd.DataFrame:
@@ -146,23 +144,25 @@ _HEADLINE = {"accepted": "Accepted", "duplicate": "Already loaded", "rejected": 
              "cancelled": "Not saved: you cancelled the replacement"}
 
 
-def file_panel(con: duckdb.DuckDBPyConnection, uploaded: Any, number: int, total: int) -> None:
+def file_panel(con: duckdb.DuckDBPyConnection, uploaded: Any, number: int, total: int,
+               person: Any) -> None:
     """Check one uploaded file once (kept across reruns), then show its outcome."""
     records = st.session_state.setdefault(_STATE, {})
     key = str(uploaded.file_id)
     if key not in records:
         with st.status(f"File {number} of {total}: checking…", expanded=True) as box:
             st.text(uploaded.name)
-            result = ingest_upload(con, uploaded.getvalue(), uploaded.name, confirm=False)
+            result = ingest_upload(con, uploaded.getvalue(), uploaded.name, confirm=False,
+                                   person=person)
             records[key] = result_record(con, result)
             state, _ = _LOOK.get(result.outcome, ("error", ""))
             box.update(label=f"File {number} of {total}: {_HEADLINE.get(result.outcome, 'done')}",
                        state=state, expanded=False)  # type: ignore[arg-type]
-    _outcome(con, records, key, uploaded, number)
+    _outcome(con, records, key, uploaded, number, person)
 
 
 def _outcome(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: str, uploaded: Any,
-             number: int) -> None:
+             number: int, person: Any) -> None:
     record = records[key]
     result: IngestResult = record["result"]
     outcome = "cancelled" if record.get("cancelled") else result.outcome
@@ -181,7 +181,7 @@ def _outcome(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: str, 
         elif outcome == "duplicate":
             st.info(message, icon=icon)
         elif outcome == "needs_confirmation":
-            _confirmation(con, records, key, uploaded, result)
+            _confirmation(con, records, key, uploaded, result, person)
         else:
             st.error(message, icon=icon)
         if result.issues:
@@ -203,7 +203,7 @@ def _issues(result: IngestResult, workbook: bytes | None) -> None:
 
 
 def _confirmation(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: str,
-                  uploaded: Any, result: IngestResult) -> None:
+                  uploaded: Any, result: IngestResult, person: Any) -> None:
     """A replacement: show what would change and save only when the analyst confirms."""
     st.warning(message_for_replacement(result), icon=":material/compare_arrows:")
     st.dataframe(changes_table(result), hide_index=True, width="stretch")
@@ -211,7 +211,8 @@ def _confirmation(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: 
     if save.button(f"Save as version {result.version}", type="primary", key=f"confirm-{key}"):
         with st.spinner("Saving…"):
             records[key] = result_record(con, ingest_upload(con, uploaded.getvalue(),
-                                                            uploaded.name, confirm=True))
+                                                            uploaded.name, confirm=True,
+                                                            person=person))
         st.rerun()
     if cancel.button("Cancel: keep the current version", key=f"cancel-{key}"):
         records[key] = {**records[key], "cancelled": True}

@@ -7,7 +7,6 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 PAGE = '''
-import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -19,18 +18,16 @@ from metrics.scope import Filters
 from store.connection import data_version
 from ui.connection import cursor
 from ui.export_menu import briefing_pack, export_chart, export_table
+from ui.auth import User
 from ui.shell import PageContext
 
 
-@dataclasses.dataclass(frozen=True)
-class ViewerContext(PageContext):
-    can_export: bool = False
-
-
 con = cursor()
-kind = ViewerContext if st.query_params.get("viewer") else PageContext
-ctx = kind(con=con, filters=Filters(operation="OA2025", as_at=date(2026, 3, 2)),
-           version=data_version(con), illustrative=True, operation_name="Operation Alliances 2025")
+role = "viewer" if st.query_params.get("viewer") else "briefing"
+person = User(name="someone", role=role, operations=frozenset({"OA2025"}))
+ctx = PageContext(con=con, filters=Filters(operation="OA2025", as_at=date(2026, 3, 2)),
+                  version=data_version(con), illustrative=True,
+                  operation_name="Operation Alliances 2025", user=person)
 spec = ChartSpec(go.Figure(go.Bar(x=["a"], y=[1])), "T", "S", "Source", "Alt",
                  pd.DataFrame({"a": [1]}), name="test-chart")
 export_chart(spec, ctx, key="c")

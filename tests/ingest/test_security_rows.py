@@ -158,3 +158,19 @@ def test_the_unbroken_template_is_accepted(con, config, ref) -> None:  # type: i
     result = ingest_bytes(con, _edited(lambda wb: None), "r.xlsx", user="tester", settings=config,
                           ref=ref)
     assert result.outcome == "accepted", result.issues
+
+
+def test_row8_return_for_a_force_the_analyst_may_not_submit_for(con, config, ref) -> None:  # type: ignore[no-untyped-def]
+    """An analyst limited to Kent is refused South Yorkshire's return, audited as denied."""
+    from ui.auth import User
+
+    kent_desk = User(name="kent-desk", role="analyst", forces=("kent",),
+                     operations=frozenset({"OA2025"}))
+    before = data_counts(con)
+    result = ingest_bytes(con, _edited(lambda wb: None), "r.xlsx", user="kent-desk",
+                          settings=config, ref=ref, submitter=kent_desk)
+    assert result.outcome == "rejected"
+    assert [i.code for i in result.issues if i.severity == "error"] == ["not-permitted"]
+    assert data_counts(con) == before
+    denied = con.execute("SELECT who FROM audit WHERE action = 'denied'").fetchall()
+    assert denied == [("kent-desk",)]

@@ -19,6 +19,7 @@ from store.connection import lock_down, open_db
 from store.reference import load_reference
 from store.settings import DEMO_DIR
 from ui import uploads
+from ui.auth import User
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = "pages/5_Upload_returns.py"
@@ -171,11 +172,6 @@ def test_plain_escapes_markdown() -> None:
     assert "](" not in text and ":red[" not in text and "**" not in text
 
 
-def test_uploader_name_is_one_function() -> None:
-    """Until sign-in exists uploads are recorded as 'analyst'."""
-    assert uploads.uploader_name() == "analyst"
-
-
 @pytest.mark.slow
 def test_ingest_works_on_the_locked_down_connection(empty_db: Path) -> None:
     """The web app's connection (external access off) accepts a return and records a rejection,
@@ -184,8 +180,11 @@ def test_ingest_works_on_the_locked_down_connection(empty_db: Path) -> None:
     load_reference(con)
     lock_down(con)
     try:
-        good = uploads.ingest_upload(con.cursor(), force_return(), "sy.xlsx", confirm=False)
-        bad = uploads.ingest_upload(con.cursor(), BAD.read_bytes(), BAD.name, confirm=False)
+        person = User(name="desk", role="analyst", operations=frozenset({"OA2025"}))
+        good = uploads.ingest_upload(con.cursor(), force_return(), "sy.xlsx", confirm=False,
+                                     person=person)
+        bad = uploads.ingest_upload(con.cursor(), BAD.read_bytes(), BAD.name, confirm=False,
+                                    person=person)
         assert good.outcome == "accepted", good.issues
         assert bad.outcome == "rejected" and bad.upload_id is not None
         workbook = load_workbook(io.BytesIO(uploads.error_workbook(con.cursor(), bad.upload_id)))
