@@ -18,11 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_db
+from tests.conftest import copy_db, signed_in_session
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "tests" / "artefacts"
 CHROMIUM = "/usr/bin/chromium"
+E2E_USER = "tester"
+E2E_PASSWORD = "correct horse battery"   # as tests/conftest.signed_in_session sets it
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking"]
 
@@ -40,6 +42,10 @@ def server(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     db = copy_db(demo_db_template, workdir)
     port = _free_port()
     env = {**os.environ, "NVCRP_DB": str(db)}
+    # Everyone signs in: an administrator's account, made before the server holds the database
+    # (the command line makes accounts that must change their password first; tests/auth
+    # covers that path).
+    signed_in_session(db, E2E_USER)
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 — closed below, after the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
@@ -88,10 +94,32 @@ def page(browser, server):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(30_000)
+    real_goto = pg.goto
+
+    def goto(url: str, **kwargs):  # type: ignore[no-untyped-def]
+        # Each page load is a new Streamlit session, so it starts at the sign-in form.
+        response = real_goto(url, **kwargs)
+        sign_in(pg)
+        return response
+
+    pg.goto = goto
     try:
         yield pg
     finally:
         context.close()
+
+
+def sign_in(page) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the form when it is shown; return once the page proper is drawn."""
+    form = page.get_by_role("button", name="Sign in", exact=True)
+    signed_in = page.get_by_role("button", name="Sign out")
+    form.or_(signed_in).first.wait_for()
+    if signed_in.count():
+        return
+    page.get_by_role("textbox", name="Name").fill(E2E_USER)
+    page.get_by_role("textbox", name="Password").fill(E2E_PASSWORD)
+    form.click()
+    signed_in.wait_for()
 
 
 SCROLL_HEIGHT = """() => Math.max(...[...document.querySelectorAll(
