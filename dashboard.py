@@ -5,6 +5,7 @@ import streamlit as st
 from metrics import format as fmt
 from metrics import overview as ov
 from ui import widgets
+from ui.export_menu import briefing_pack
 from ui.shell import PAGES, ROOT, page_setup
 
 ctx = page_setup("Home")
@@ -20,6 +21,7 @@ st.html(CARD_STYLE)
 st.title("Operation results", anchor=False)
 st.caption(f"Figures as at {fmt.fmt_date(as_at)}: each return counts at its latest version "
            "stated as at this date or earlier. Change the date in the sidebar.")
+briefing_pack(ctx)
 if narrowed:
     st.caption("Figures are narrowed to the regions and forces chosen in the sidebar.")
 if ctx.version == 0:
@@ -51,7 +53,7 @@ if weeks is not None:
     side_by_side = weeks.table[["label", "earlier_text", "later_text", "change_text"]].rename(
         columns={"label": "Measure", "earlier_text": weeks.earlier_name,
                  "later_text": weeks.later_name, "change_text": "Change"})
-    widgets.table(side_by_side, key="weeks")
+    widgets.table(side_by_side, key="weeks", ctx=ctx, name="weeks-compared")
 
 st.header("Latest uploads", anchor=False)
 st.caption("The ten most recent files offered, whatever the as-at date and outcome.")

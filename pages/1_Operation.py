@@ -5,6 +5,7 @@ from metrics import query, results, stages
 from metrics.charts import map as maps
 from metrics.charts import operation as charts
 from metrics.registry import METRICS
+from ui.export_menu import briefing_pack
 from ui.shell import page_setup
 from ui.widgets import card, chart, table
 
@@ -25,6 +26,7 @@ words = ctx.q(results.words, f)
 state = ctx.q(results.status, f)
 st.caption(f"{words.period} · {words.geography} · figures as at {words.as_at}. Each return "
            "counts at its latest version stated as at this date or earlier.")
+briefing_pack(ctx)
 
 # --- Headline figures ---------------------------------------------------------------------------
 cards = ctx.q(results.cards, f, kind)
@@ -63,11 +65,11 @@ for start in range(0, len(cards), 4):
 daily = ctx.q(stages.daily, f)
 if not daily.empty:     # ports operations and some local ones report no daily figures
     st.header("By day of the week", anchor=False)
-    chart(charts.by_day_chart(daily, words), key="by-day")
+    chart(charts.by_day_chart(daily, words), key="by-day", ctx=ctx)
     st.caption(stages.after_week_text(daily, f.as_at))
 
 st.header("By pillar", anchor=False)
-chart(charts.by_pillar_chart(ctx.q(stages.pillar_activity, f), words), key="by-pillar")
+chart(charts.by_pillar_chart(ctx.q(stages.pillar_activity, f), words), key="by-pillar", ctx=ctx)
 st.caption("Each pillar's count measures added together (arrests, items given out, visits and "
            "so on): a rough guide to where activity went, not a like-for-like total.")
 
@@ -87,10 +89,10 @@ if kind != "ports":     # a ports operation has no force returns
     left, right = st.columns(2)
     with left:
         chart(charts.by_force_chart(per_force, words, label, column=column,
-                                    unit=METRICS[measure].unit), key="by-force")
+                                    unit=METRICS[measure].unit), key="by-force", ctx=ctx)
     with right:
         value_label = f"{label} per 1,000 recorded vehicle offences" if rate else label
-        chart(maps.force_map(per_force, words, value_label, column=column), key="force-map")
+        chart(maps.force_map(per_force, words, value_label, column=column), key="force-map", ctx=ctx)
     table(per_force[["force_name", "region_name", "value", "text", "vehicle_offences",
                      "per_1000_offences"]],
           key="by-force-table",
@@ -102,7 +104,7 @@ if kind != "ports":     # a ports operation has no force returns
                   "Recorded vehicle offences (ONS)", format="localized"),
               "per_1000_offences": st.column_config.NumberColumn(
                   "Per 1,000 offences", format="%.2f"),
-          })
+          }, ctx=ctx)
 
 # --- Ports --------------------------------------------------------------------------------------
 ports = ctx.q(query.ports, f)
@@ -111,7 +113,7 @@ if not ports.empty or kind == "ports":
     if ports.empty:
         st.info(f"No NaVCIS ports return is held as at {words.as_at}.")
     else:
-        chart(charts.ports_chart(ports, words), key="ports")
+        chart(charts.ports_chart(ports, words), key="ports", ctx=ctx)
         table(ports[[c for c in ("port_name", "containers_examined", "port_vehicles_recovered",
                                  "port_value_recovered_gbp", "destinations")
                      if c in ports.columns]],
@@ -125,7 +127,7 @@ if not ports.empty or kind == "ports":
                   "port_value_recovered_gbp": st.column_config.NumberColumn(
                       "Value recovered (£)", format="localized"),
                   "destinations": "Declared destinations",
-              })
+              }, ctx=ctx)
 
 # --- Published figures --------------------------------------------------------------------------
 st.header("Published figures and the returns", anchor=False)
@@ -134,7 +136,7 @@ if published.empty:
     st.info(f"No national figure for {words.operation} was published on or before "
             f"{words.as_at}.")
 else:
-    chart(charts.published_chart(published, words), key="published")
+    chart(charts.published_chart(published, words), key="published", ctx=ctx)
     for _, row in published.iterrows():
         st.markdown(f"- {stages.published_text(row)}")
     if f.regions or f.forces:
@@ -147,6 +149,6 @@ if previous is not None:
     compared = ctx.q(stages.same_stage, f, previous)
     st.header("Against the previous operation", anchor=False)
     st.caption(stages.same_stage_text(compared))
-    chart(charts.compare_chart(compared, words), key="compare")
+    chart(charts.compare_chart(compared, words), key="compare", ctx=ctx)
 
 st.caption(f"Data version {ctx.version} · figures as at {fmt.fmt_date(f.as_at)}")

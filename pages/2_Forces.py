@@ -47,7 +47,7 @@ else:
             with column:
                 card(label, text)
         st.caption(fp.versions_line(operations, ctx.filters.operation))
-    table(fp.force_operations_table(operations), key="force-operations")
+    table(fp.force_operations_table(operations), key="force-operations", ctx=ctx)
 
 # --- Against the region and the country --------------------------------------------------------
 st.header(f"{name} against its region and the country", anchor=False)
@@ -65,7 +65,7 @@ else:
                   f"{name}, {region} and England and Wales", ctx.illustrative)
     spec = force_against_averages(comparison, words, METRICS[measure].label,
                                   METRICS[measure].unit, rate=view != "Figures")
-    chart(spec, key="force-against-averages")
+    chart(spec, key="force-against-averages", ctx=ctx)
     with st.expander("Show sources"):
         cells = ctx.q(sources, Filters(ctx.filters.operation, as_at), measure, force)
         if cells.empty:
@@ -82,7 +82,7 @@ else:
                 "Police, which has no police force area), so no rate can be shown.")
     else:
         rates = ctx.q(fp.force_rates, force, ctx.filters.operation, as_at)
-        table(fp.rates_table(rates), key="force-rates")
+        table(fp.rates_table(rates), key="force-rates", ctx=ctx)
         st.caption(f"{fmt.fmt_count(crime['vehicle_offences'])} vehicle offences recorded in "
                    f"{name}, {crime['period']}. Source: {crime['source']}. Region and national "
                    "rates add the figures of the reporting forces over their recorded offences.")
@@ -93,7 +93,7 @@ returns = ctx.q(fp.force_returns, force, as_at)
 if returns.empty:
     st.info(f"No accepted return from {name} is stated as at {fmt.fmt_date(as_at)} or earlier.")
 else:
-    table(fp.force_returns_table(returns), key="force-returns")
+    table(fp.force_returns_table(returns), key="force-returns", ctx=ctx)
 
 issues = ctx.q(fp.rejected_issues, force, as_at)
 open_issues = issues[~issues["resolved"]] if not issues.empty else issues
@@ -105,7 +105,7 @@ if open_issues.empty:
 else:
     st.warning(f"{fmt.fmt_count(len(open_issues))} issues to fix before these returns can be "
                "loaded.")
-    table(fp.rejected_issues_table(open_issues), key="force-open-issues")
+    table(fp.rejected_issues_table(open_issues), key="force-open-issues", ctx=ctx)
 if not issues.empty and len(open_issues) < len(issues):
     with st.expander(f"Issues already resolved ({fmt.fmt_count(len(issues) - len(open_issues))})"):
-        table(fp.rejected_issues_table(issues[issues["resolved"]]), key="force-resolved-issues")
+        table(fp.rejected_issues_table(issues[issues["resolved"]]), key="force-resolved-issues", ctx=ctx)

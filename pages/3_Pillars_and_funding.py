@@ -43,7 +43,7 @@ flows = ctx.q(funding.funding_flows, as_at)
 if flows.empty:
     st.info("No grant money is recorded yet.")
 else:
-    chart(funding_sankey(flows, words, illustrative_split=illustrative_split), key="funding-flows")
+    chart(funding_sankey(flows, words, illustrative_split=illustrative_split), key="funding-flows", ctx=ctx)
 
 # --- Spend against allocation -------------------------------------------------------------------
 st.header("Spend against allocation", anchor=False)
@@ -54,10 +54,10 @@ if rows.empty:
     st.info("No allocations are recorded, so there is nothing to compare spend with.")
 else:
     chart(spend_against_allocation(rows, words, by, illustrative_split=illustrative_split),
-          key=f"spend-against-allocation-{by}")
+          key=f"spend-against-allocation-{by}", ctx=ctx)
     with st.expander("Show sources"):
         table(funding.spend_sources_table(ctx.q(spend_lines, Filters(None, as_at))),
-              key="spend-sources")
+              key="spend-sources", ctx=ctx)
 
 # --- Value for money (indicative) ---------------------------------------------------------------
 st.header("Value for money (indicative)", anchor=False)
@@ -100,7 +100,7 @@ else:
             f"{fmt.fmt_count(total['forces_reporting'])} have sent a return for the local "
             "operation. Spent is each force's spend lines for the operation; results come from "
             "its force return.")
-        table(funding.local_operations_table(bids), key="local-operations")
+        table(funding.local_operations_table(bids), key="local-operations", ctx=ctx)
         if bool(bids["illustrative"].any()):
             st.caption("Bids and awards marked illustrative are invented for demonstration: the "
                        "awards add up to the local operations allocation, which is itself "

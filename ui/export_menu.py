@@ -45,14 +45,15 @@ def _cursor_maker() -> Callable[[], Any]:
     return con.cursor
 
 
-def _allowed(ctx: Any, what: str) -> bool:
+def _allowed(ctx: Any, what: str, *, explain: bool = False) -> bool:
     """Only people whose role may export (ui.roles) get buttons, and only for operations they
-    may see: others cannot ask, so there is nothing to refuse later."""
+    may see: others cannot ask, so there is nothing to refuse later. ``explain`` says why
+    instead (once per page, not under every chart)."""
     allowed = ctx.user.can("export") and ctx.user.may_see(ctx.filters.operation)
-    if allowed:
-        return True
-    st.caption(f"Downloading this {what} needs the briefing (export) role: ask an administrator.")
-    return False
+    if not allowed and explain:
+        st.caption(f"Downloading this {what} needs the briefing (export) role: ask an "
+                   "administrator.")
+    return bool(allowed)
 
 
 def export_chart(spec: ChartSpec, ctx: Any, key: str) -> None:
@@ -93,7 +94,7 @@ def briefing_pack(ctx: Any, key: str = "briefing") -> None:
     if ctx.filters.operation is None:
         st.info("Choose an operation to make a briefing pack.")
         return
-    if not _allowed(ctx, "pack"):
+    if not _allowed(ctx, "pack", explain=True):
         return
     ectx, cursor = export_context(ctx), _cursor_maker()
     operation, as_at, who = ctx.filters.operation, ctx.filters.as_at, ectx.who

@@ -6,10 +6,13 @@ or HTML (SECURITY.md row 21).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from metrics.charts.style import ChartSpec
+from ui.export_menu import export_chart, export_table
 
 PLOTLY_CONFIG = {
     "displaylogo": False,
@@ -18,8 +21,11 @@ PLOTLY_CONFIG = {
 }
 
 
-def chart(spec: ChartSpec, *, key: str) -> None:
-    """Title, subtitle, the chart (or its table), source line and alt text."""
+def chart(spec: ChartSpec, *, key: str, ctx: Any = None) -> None:
+    """Title, subtitle, the chart (or its table), source line and alt text.
+
+    Given the page's context, also the chart's marked downloads for those who may export.
+    """
     st.subheader(spec.title, anchor=False)
     st.caption(spec.subtitle)
     as_table = st.toggle("Show as table", key=f"{key}-table",
@@ -32,6 +38,8 @@ def chart(spec: ChartSpec, *, key: str) -> None:
     st.caption(spec.source)
     with st.expander("Describe this chart"):
         st.text(spec.alt)
+    if ctx is not None:
+        export_chart(spec, ctx, key=f"{key}-export")
 
 
 def card(label: str, value: str, *, help: str | None = None, note: str | None = None) -> None:
@@ -41,5 +49,9 @@ def card(label: str, value: str, *, help: str | None = None, note: str | None = 
         st.caption(note)
 
 
-def table(df: pd.DataFrame, *, key: str, column_config: dict | None = None) -> None:  # type: ignore[type-arg]
+def table(df: pd.DataFrame, *, key: str, column_config: dict | None = None,  # type: ignore[type-arg]
+          ctx: Any = None, name: str | None = None) -> None:
+    """A table; given the page's context, also its CSV and Excel downloads (named ``name``)."""
     st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=column_config)
+    if ctx is not None:
+        export_table(df, ctx, name or key, key=f"{key}-export")
