@@ -28,7 +28,8 @@ if ctx.version == 0:
     st.info("No returns have been loaded yet, so every figure below is 'not recorded'. An "
             "analyst can load returns on the Upload returns page.")
 
-summaries = ctx.q(ov.operation_summaries, as_at, ctx.filters.regions, ctx.filters.forces)
+visible = tuple(sorted(ctx.user.operations))
+summaries = ctx.q(ov.operation_summaries, as_at, ctx.filters.regions, ctx.filters.forces, visible)
 if not summaries:
     st.info("No operations are set up yet. They come from data/reference/operations.csv.")
 
@@ -45,6 +46,12 @@ for summary in summaries:
             st.page_link("pages/1_Operation.py", label=f"{summary.name} in detail",
                          icon=":material/arrow_forward:",
                          query_params={"op": summary.code, "as_at": as_at.isoformat()})
+
+earlier = ctx.q(ov.earlier_operations, visible)
+if not earlier.empty:
+    with st.expander(f"Earlier operations ({len(earlier)})"):
+        st.caption("Choose one in the sidebar to see its figures.")
+        widgets.table(earlier, key="earlier-operations")
 
 weeks = ctx.q(ov.week_comparison, as_at, ctx.filters.regions, ctx.filters.forces)
 if weeks is not None:

@@ -109,10 +109,18 @@ def ordered_operations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def operation_summaries(con: duckdb.DuckDBPyConnection, as_at: date,
                         regions: tuple[str, ...] = (),
-                        forces: tuple[str, ...] = ()) -> list[OperationSummary]:
-    """One summary per operation as at ``as_at``, in home-page order."""
+                        forces: tuple[str, ...] = (),
+                        visible: tuple[str, ...] | None = None,
+                        per_kind: int = 2) -> list[OperationSummary]:
+    """One summary per recent operation as at ``as_at``, in home-page order.
+
+    Only operations in ``visible`` (when given: what the viewer may see) and the newest
+    ``per_kind`` of each kind: each summary costs a handful of queries, and ten years of
+    operations made the home page take over a second (benchmarks/pages.py). Older ones are
+    listed by ``earlier_operations``.
+    """
     result = []
-    for op in ordered_operations(con).to_dict("records"):
+    for op in _recent(con, visible, per_kind).to_dict("records"):
         for key in ("start_date", "end_date", "returns_due"):
             op[key] = _day(op[key])
         filters = Filters(operation=op["code"], as_at=as_at, regions=regions, forces=forces)
@@ -123,6 +131,34 @@ def operation_summaries(con: duckdb.DuckDBPyConnection, as_at: date,
             coverage=state.coverage_text, status=state.label,
             reason=reason_for(state, op, as_at), cards=_cards(con, filters, op["kind"])))
     return result
+
+
+def _recent(con: duckdb.DuckDBPyConnection, visible: tuple[str, ...] | None,
+            per_kind: int) -> pd.DataFrame:
+    ops = ordered_operations(con)
+    if ops.empty:
+        return ops
+    if visible is not None:
+        ops = ops[ops["code"].isin(visible)]
+    # ordered_operations puts each kind's newest first, so the head of each group is recent.
+    return ops.groupby("kind", sort=False).head(per_kind)
+
+
+def earlier_operations(con: duckdb.DuckDBPyConnection, visible: tuple[str, ...] | None = None,
+                       per_kind: int = 2) -> pd.DataFrame:
+    """Operations not summarised on the home page: name and dates, newest first."""
+    ops = ordered_operations(con)
+    if ops.empty:
+        return pd.DataFrame(columns=["Operation", "Dates"])
+    if visible is not None:
+        ops = ops[ops["code"].isin(visible)]
+    shown = set(_recent(con, visible, per_kind)["code"])
+    rest = ops[~ops["code"].isin(shown)].sort_values("start_date", ascending=False)
+    return pd.DataFrame({
+        "Operation": rest["name"].astype(str),
+        "Dates": [fmt_date_range(_day(a), _day(b))  # type: ignore[arg-type]
+                  for a, b in zip(rest["start_date"], rest["end_date"], strict=True)],
+    })
 
 
 def latest_weeks(con: duckdb.DuckDBPyConnection) -> list[str]:

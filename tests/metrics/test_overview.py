@@ -154,3 +154,18 @@ def test_recent_uploads_name_the_force_even_when_rejected(demo: duckdb.DuckDBPyC
     assert (rejected["force"], rejected["operation"], rejected["outcome"]) == \
         ("Cleveland", "OA2025", "rejected")
     assert list(ov.recent_uploads(demo, 3)["file"]) == list(uploads["file"].iloc[:3])
+
+
+def test_summaries_only_for_operations_the_viewer_may_see(demo: duckdb.DuckDBPyConnection) -> None:
+    """A restricted operation left out of ``visible`` gets no summary on the home page."""
+    codes = [s.code for s in ov.operation_summaries(demo, LATER, visible=("OA2024", "NPO2025"))]
+    assert codes == ["OA2024", "NPO2025"]
+
+
+def test_older_operations_move_to_the_earlier_list(demo: duckdb.DuckDBPyConnection) -> None:
+    """With one per kind summarised, OA2024 is listed among the earlier operations instead."""
+    codes = [s.code for s in ov.operation_summaries(demo, LATER, per_kind=1)]
+    assert codes == ["OA2025", "NPO2025", "LOC2025"]
+    earlier = ov.earlier_operations(demo, per_kind=1)
+    assert list(earlier["Operation"]) == ["Operation Alliances 2024"]
+    assert list(earlier["Dates"]) == ["16 to 22 September 2024"]
