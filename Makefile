@@ -34,6 +34,7 @@ demo: $(VENV)/.installed
 	NVCRP_DB=$(DB) $(PY) -m loaders demo --db $(DB)
 
 run: $(VENV)/.installed $(DB)
+	NVCRP_DB=$(DB) $(PY) -m store users bootstrap
 	NVCRP_DB=$(DB) $(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
 
 test: $(VENV)/.installed system

@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="read a first password from standard input (changed at first sign-in)")
     how.add_argument("--oidc", metavar="EMAIL", help="single sign-on account for this email")
     users.add_parser("list", help="list accounts")
+    users.add_parser("bootstrap", help="first start: create 'admin' and print a one-time "
+                     "password (renewed while it is unused)")
     for verb in ("disable", "enable"):
         users.add_parser(verb, help=f"{verb} an account").add_argument("name")
     setpw = users.add_parser("set-password", help="set a new password (changed at sign-in)")
@@ -79,6 +81,12 @@ def _run(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> str:
     """Carry out one command; returns the line to print."""
     if args.command == "list":
         _list(con)
+        return ""
+    if args.command == "bootstrap":
+        password = accounts.bootstrap_admin(con)
+        if password is None:
+            return "Accounts are in use: no one-time password is needed."
+        print(accounts.bootstrap_message(password), file=sys.stderr, flush=True)
         return ""
     if args.command == "add":
         account = accounts.create_user(

@@ -244,11 +244,22 @@ def stored_hash(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
     return rows[0][0] if rows else None
 
 
-def bootstrap_admin(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> str | None:
+def bootstrap_message(password: str) -> str:
+    """What the terminal shows once: the first administrator's name and one-time password."""
+    return ("\n" + "=" * 72 + "\nNo one has signed in yet, so an administrator account is ready.\n"
+            f"  Name: {BOOTSTRAP_NAME}\n  One-time password: {password}\n"
+            "Sign in with it and choose a new password. It is shown only here; if it is lost\n"
+            "before it is used, run 'make run' (or 'python -m store users bootstrap') again.\n"
+            + "=" * 72)
+
+
+def bootstrap_admin(con: duckdb.DuckDBPyConnection, now: datetime | None = None, *,
+                    renew_unused: bool = True) -> str | None:
     """With no accounts at all, create 'admin' and return its one-time password (else None).
 
     If the only account is that admin and nobody has signed in with it yet, the printed
-    password may have been lost before use: a new one replaces it.
+    password may have been lost before use: with ``renew_unused`` a new one replaces it (what
+    ``make run`` does each time, in the terminal of the person starting it).
     """
     password = secrets.token_urlsafe(15)
     accounts = list_users(con)
@@ -257,7 +268,7 @@ def bootstrap_admin(con: duckdb.DuckDBPyConnection, now: datetime | None = None)
                     password=password, must_change=True, now=now)
         return password
     only = accounts[0]
-    if (len(accounts) == 1 and only.created_by == "bootstrap" and only.last_sign_in is None
+    if (renew_unused and len(accounts) == 1 and only.created_by == "bootstrap" and only.last_sign_in is None
             and only.must_change_password and not only.disabled):
         set_password(con, only.name, password, by="bootstrap", must_change=True)
         return password

@@ -270,16 +270,15 @@ def enforce_startup(con: duckdb.DuckDBPyConnection,
 
 
 def announce_bootstrap(con: duckdb.DuckDBPyConnection) -> bool:
-    """First start: create the admin account and print its one-time password to the terminal.
+    """First start with no accounts: create the admin and print its one-time password to the
+    terminal (never the browser, never a file); it must be changed at first sign-in.
 
-    Never shown in the browser and never written to a file; it must be changed at first sign-in.
+    The server does not renew an unused password (``make run`` does, before the server starts,
+    so the person starting it always sees one that works).
     """
-    password = accounts.bootstrap_admin(con)
+    password = accounts.bootstrap_admin(con, renew_unused=False)
     if password is None:
         return False
-    print("\n" + "=" * 72 + f"\nNo accounts existed, so an administrator account was created.\n"
-          f"  Name: {accounts.BOOTSTRAP_NAME}\n  One-time password: {password}\n"
-          "Sign in with it and choose a new password. It is shown only this once; if it is\n"
-          "lost before it is used, restart the dashboard for a new one.\n" + "=" * 72,
-          file=sys.stderr, flush=True)
+    print(accounts.bootstrap_message(password), file=sys.stderr, flush=True)
     return True
+

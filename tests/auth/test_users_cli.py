@@ -73,3 +73,25 @@ def test_busy_database_is_reported_plainly(tmp_path: Path) -> None:
     finally:
         holder.close()
     assert result.returncode == 2 and "in use by another program" in result.stderr
+
+
+def test_bootstrap_command_prints_a_working_one_time_password(tmp_path: Path) -> None:
+    """`users bootstrap` (run by `make run`) prints the admin's password to stderr, renewed
+    while unused, and says no password is needed once accounts are in use."""
+    from store import accounts
+    from store.connection import open_db
+
+    db = tmp_path / "boot.duckdb"
+    command = [sys.executable, "-m", "store", "--db", str(db), "users", "bootstrap"]
+    first = subprocess.run(command, capture_output=True, text=True, check=True)
+    second = subprocess.run(command, capture_output=True, text=True, check=True)
+    passwords = [r.stderr.split("One-time password: ")[1].split()[0] for r in (first, second)]
+    assert passwords[0] != passwords[1] and first.stdout == ""
+    con = open_db(db)
+    try:
+        assert accounts.password_matches(accounts.stored_hash(con, "admin"), passwords[1])
+        con.execute("UPDATE user_account SET last_sign_in = now()")
+    finally:
+        con.close()
+    third = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "One-time password" not in third.stderr and "no one-time password" in third.stdout
