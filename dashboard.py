@@ -4,7 +4,7 @@ import streamlit as st
 
 from metrics import format as fmt
 from metrics import overview as ov
-from ui import widgets
+from ui import roles, widgets
 from ui.export_menu import briefing_pack
 from ui.shell import PAGES, ROOT, page_setup
 
@@ -28,10 +28,11 @@ if ctx.version == 0:
     st.info("No returns have been loaded yet, so every figure below is 'not recorded'. An "
             "analyst can load returns on the Upload returns page.")
 
+# Only the operations this person may see: restricted ones stay out of every query below.
 visible = tuple(sorted(ctx.user.operations))
 summaries = ctx.q(ov.operation_summaries, as_at, ctx.filters.regions, ctx.filters.forces, visible)
 if not summaries:
-    st.info("No operations are set up yet. They come from data/reference/operations.csv.")
+    st.info("No operations are set up yet, or none is open to you.")
 
 for summary in summaries:
     with st.container(border=True, key=f"op-{summary.code}"):
@@ -53,7 +54,7 @@ if not earlier.empty:
         st.caption("Choose one in the sidebar to see its figures.")
         widgets.table(earlier, key="earlier-operations")
 
-weeks = ctx.q(ov.week_comparison, as_at, ctx.filters.regions, ctx.filters.forces)
+weeks = ctx.q(ov.week_comparison, as_at, ctx.filters.regions, ctx.filters.forces, visible)
 if weeks is not None:
     st.header(f"{weeks.earlier_name} against {weeks.later_name}", anchor=False)
     st.caption(f"The same measures for both national weeks, as at {fmt.fmt_date(as_at)}.")
@@ -64,7 +65,7 @@ if weeks is not None:
 
 st.header("Latest uploads", anchor=False)
 st.caption("The ten most recent files offered, whatever the as-at date and outcome.")
-uploads = ctx.q(ov.recent_uploads, 10)
+uploads = ctx.q(ov.recent_uploads, 10, visible)
 if uploads.empty:
     st.info("No files have been uploaded yet.")
 else:
@@ -79,5 +80,6 @@ else:
 
 st.header("Pages", anchor=False)
 for path, label, icon in PAGES[1:]:
-    if (ROOT / path).exists():    # pages are added one by one; a missing one is left out
+    # Pages are added one by one, and some are for some roles only: link only to those open.
+    if (ROOT / path).exists() and roles.can_open(ctx.user.role, path):
         st.page_link(path, label=label, icon=icon)

@@ -31,15 +31,22 @@ CARDS: dict[str, tuple[str, ...]] = {
 KIND_ORDER = {"week-of-action": 0, "ports": 1, "local": 2}
 WEEK_MEASURES = CARDS["week-of-action"]
 
+# Uploads of operations outside ``$operations`` are left out; grants' spend returns and files
+# whose return could not be told stay in (they name no operation).
 UPLOADS = """
-SELECT u.original_name AS file,
+WITH listed AS (
+SELECT u.id, u.original_name AS file,
        coalesce(f.short_name, sub.submitter, split_part(u.return_key, ':', 2)) AS force,
        coalesce(sub.operation, nullif(split_part(u.return_key, ':', 1), '')) AS operation,
        u.outcome, u.uploaded_at, u.uploaded_by, u.values_stored, u.message
 FROM upload u
 LEFT JOIN submission sub ON sub.upload_id = u.id
 LEFT JOIN force f ON f.code = coalesce(sub.submitter, split_part(u.return_key, ':', 2))
-ORDER BY u.id DESC LIMIT $n"""
+)
+SELECT * EXCLUDE (id) FROM listed
+WHERE $operations::VARCHAR[] IS NULL OR list_contains($operations::VARCHAR[], operation)
+   OR operation IS NULL OR operation NOT IN (SELECT code FROM operation)
+ORDER BY id DESC LIMIT $n"""
 
 
 @dataclass(frozen=True)
@@ -97,9 +104,16 @@ def _day(value: object) -> date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()  # type: ignore[arg-type]
 
 
-def ordered_operations(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """National weeks newest first, then the ports operation, then funded local operations."""
+def _operations_open(con: duckdb.DuckDBPyConnection, allowed: tuple[str, ...] | None) -> pd.DataFrame:
+    """Every operation, or only those in ``allowed`` (the codes the viewer may see)."""
     ops = operations(con)
+    return ops if allowed is None else ops[ops["code"].isin(allowed)]
+
+
+def ordered_operations(con: duckdb.DuckDBPyConnection,
+                       allowed: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """National weeks newest first, then the ports operation, then funded local operations."""
+    ops = _operations_open(con, allowed)
     if ops.empty:
         return ops
     ops = ops.sort_values("start_date", ascending=False, kind="stable")
@@ -161,9 +175,10 @@ def earlier_operations(con: duckdb.DuckDBPyConnection, visible: tuple[str, ...] 
     })
 
 
-def latest_weeks(con: duckdb.DuckDBPyConnection) -> list[str]:
+def latest_weeks(con: duckdb.DuckDBPyConnection,
+                 allowed: tuple[str, ...] | None = None) -> list[str]:
     """The codes of the two most recent national weeks of action, older first (fewer if absent)."""
-    ops = operations(con)
+    ops = _operations_open(con, allowed)
     weeks = ops[ops["kind"] == "week-of-action"].sort_values("start_date")
     return list(weeks["code"].iloc[-2:])
 
@@ -209,13 +224,14 @@ def _figure(found: pd.DataFrame, measure: str) -> tuple[float | None, str]:
 
 
 def week_comparison(con: duckdb.DuckDBPyConnection, as_at: date, regions: tuple[str, ...] = (),
-                    forces: tuple[str, ...] = ()) -> WeekComparison | None:
+                    forces: tuple[str, ...] = (),
+                    allowed: tuple[str, ...] | None = None) -> WeekComparison | None:
     """The two latest national weeks side by side as at ``as_at`` (None with fewer than two).
 
     Table columns: measure, label, unit, earlier, earlier_qualifier, earlier_text, later,
     later_qualifier, later_text, change, change_text.
     """
-    codes = latest_weeks(con)
+    codes = latest_weeks(con, allowed)
     if len(codes) < 2:
         return None
     names = operations(con).set_index("code")["name"]
@@ -235,7 +251,10 @@ def week_comparison(con: duckdb.DuckDBPyConnection, as_at: date, regions: tuple[
                           later_name=str(names[codes[1]]), table=pd.DataFrame(rows))
 
 
-def recent_uploads(con: duckdb.DuckDBPyConnection, n: int = 10) -> pd.DataFrame:
+def recent_uploads(con: duckdb.DuckDBPyConnection, n: int = 10,
+                   allowed: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The n latest uploads, whatever their outcome: file, force, operation, outcome,
-    uploaded_at, uploaded_by, values_stored, message."""
-    return frame(con, UPLOADS, {"n": int(n)})
+    uploaded_at, uploaded_by, values_stored, message. With ``allowed``, uploads of other
+    operations are left out."""
+    return frame(con, UPLOADS, {"n": int(n),
+                                "operations": None if allowed is None else list(allowed)})

@@ -169,3 +169,19 @@ def test_older_operations_move_to_the_earlier_list(demo: duckdb.DuckDBPyConnecti
     earlier = ov.earlier_operations(demo, per_kind=1)
     assert list(earlier["Operation"]) == ["Operation Alliances 2024"]
     assert list(earlier["Dates"]) == ["16 to 22 September 2024"]
+
+
+def test_weeks_the_viewer_may_not_see_are_not_compared(demo: duckdb.DuckDBPyConnection) -> None:
+    """With OA2024 closed to the viewer there is no second week to compare with."""
+    assert ov.week_comparison(demo, LATER, allowed=("OA2025", "NPO2025", "LOC2025")) is None
+    assert ov.week_comparison(demo, LATER, allowed=("OA2024", "OA2025")) is not None
+
+
+def test_uploads_of_closed_operations_are_left_out(demo: duckdb.DuckDBPyConnection) -> None:
+    """Only uploads of operations the viewer may see, plus spend returns and files whose
+    return could not be told."""
+    uploads = ov.recent_uploads(demo, 500, allowed=("OA2024",))
+    assert set(uploads["operation"].dropna()) <= {"OA2024", "G1", "G2"}
+    assert "OA2024" in set(uploads["operation"]) and "G2" in set(uploads["operation"])
+    told = uploads.dropna(subset=["operation"])
+    assert not told["file"].str.contains("OA2025").any()
