@@ -56,3 +56,5 @@ def test_readme_lists_no_unknown_metric() -> None:
 def test_metrics_table_reader_finds_the_registry_table() -> None:
     """The table reader above finds every name in the registry's own Markdown table."""
     assert metrics_table_names(markdown_table()) == set(METRICS)
+    with_roles = f"Intro\n## Metrics\n{markdown_table()}\n## Roles\n| `admin` | Admin |\n"
+    assert metrics_table_names(with_roles) == set(METRICS)
