@@ -109,32 +109,55 @@ def _menu(user: auth.User) -> None:
 def _sidebar_filters(ops, con, version) -> Filters:  # type: ignore[no-untyped-def]
     codes = list(ops["code"]) if not ops.empty else []
     names = dict(zip(ops["code"], ops["name"], strict=False)) if codes else {}
-    default = _default_operation(ops)
     with st.sidebar:
         st.markdown("**Filters**")
-        op = st.selectbox("Operation", codes, index=codes.index(default) if default in codes
-                          else None, format_func=lambda c: names.get(c, c), key="op",
-                          bind="query-params", placeholder="No operations loaded")
+        op = _url_select("Operation", "op", codes, names, default=_default_operation(ops),
+                         placeholder="No operations loaded")
         as_at = st.date_input("Figures as at", value="today", format="DD/MM/YYYY", key="as_at",
                               bind="query-params",
                               help="Each return counts at its latest version stated as at this "
                                    "date or earlier.")
         regions = cache.cached(query.regions, con, version)
         region_names = dict(zip(regions["code"], regions["name"], strict=False))
-        chosen_regions = st.multiselect("Regions", list(region_names),
-                                        format_func=lambda c: region_names.get(c, c),
-                                        key="region", bind="query-params",
-                                        placeholder="All regions")
+        chosen_regions = _url_select("Regions", "region", list(region_names), region_names,
+                                     multi=True, placeholder="All regions")
         forces = cache.cached(query.forces, con, version)
         if chosen_regions:
             forces = forces[forces["region"].isin(chosen_regions)]
         force_names = dict(zip(forces["code"], forces["short_name"], strict=False))
-        chosen_forces = st.multiselect("Forces", list(force_names),
-                                       format_func=lambda c: force_names.get(c, c),
-                                       key="force", bind="query-params",
-                                       placeholder="All forces")
+        chosen_forces = _url_select("Forces", "force", list(force_names), force_names,
+                                    multi=True, placeholder="All forces")
     return Filters(operation=op, as_at=as_at if isinstance(as_at, date) else date.today(),
                    regions=tuple(chosen_regions), forces=tuple(chosen_forces))
+
+
+def _url_select(label: str, key: str, options: list[str], names: dict[str, str], *,
+                multi: bool = False, default: str | None = None, placeholder: str = ""):  # type: ignore[no-untyped-def]
+    """A select box shown by name but kept in the URL by code (``?op=OA2025&force=kent``).
+
+    Streamlit's own URL binding writes the label shown ('Operation Alliances 2025'), which
+    makes links long and breaks links written by hand; so the codes are synced here. A code
+    in the URL that differs from the one last written here (a shared link, or a link from
+    another page) wins over the choice kept in the session.
+    """
+    in_url = tuple(v for raw in st.query_params.get_all(key) for v in raw.split(",")
+                   if v in options)
+    written = st.session_state.get(f"_url_{key}")
+    if key not in st.session_state or (in_url and in_url != written):
+        st.session_state[key] = list(in_url) if multi else (in_url[0] if in_url else default)
+    kept = st.session_state[key]   # drop what is no longer offered (filters, access)
+    st.session_state[key] = ([c for c in kept if c in options] if multi
+                             else (kept if kept in options else default))
+    widget = st.multiselect if multi else st.selectbox
+    value = widget(label, options, format_func=lambda c: names.get(c, c), key=key,
+                   placeholder=placeholder, persist_state="session")
+    chosen = tuple(value or ()) if multi else ((value,) if value else ())
+    st.session_state[f"_url_{key}"] = chosen
+    if chosen:
+        st.query_params[key] = list(chosen) if multi else chosen[0]
+    elif key in st.query_params:
+        del st.query_params[key]
+    return list(value or ()) if multi else value
 
 
 def _default_operation(ops) -> str | None:  # type: ignore[no-untyped-def]

@@ -15,9 +15,6 @@ FIRST_RESULTS = date(2025, 10, 29)
 LATER = date(2026, 3, 2)
 
 pytestmark = pytest.mark.slow
-# Streamlit binds a widget's *formatted* option to the URL, so ui/shell.py's op and force
-# widgets (format_func = name) currently read ?op=Operation%20Alliances%202024, not ?op=OA2024.
-SHELL_BINDS_NAMES = "ui/shell.py binds option names, not codes, to ?op= and ?force="
 
 
 def home(**params: str) -> AppTest:
@@ -137,14 +134,12 @@ def test_url_parameters_choose_like_the_widgets(demo_db: Path) -> None:
     assert weeks_table(by_url).equals(weeks_table(by_widget))
 
 
-@pytest.mark.xfail(strict=False, reason=SHELL_BINDS_NAMES)
 def test_url_operation_code_selects_the_operation(demo_db: Path) -> None:
     """?op=OA2024 (a code, as links and the README give it) chooses that operation."""
     at = home(op="OA2024")
     assert at.selectbox("op").value == "OA2024"
 
 
-@pytest.mark.xfail(strict=False, reason=SHELL_BINDS_NAMES)
 def test_url_force_filter_narrows_the_figures(demo_db: Path) -> None:
     """?force=south-yorkshire narrows the cards to that force's return."""
     at = home(as_at=LATER.isoformat(), force="south-yorkshire")
