@@ -6,6 +6,7 @@ stopped by its PID at the end; screenshots go to tests/artefacts/ (git-ignored).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -35,17 +36,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a streamlit server on a private copy of the demo database."""
-    workdir = tmp_path_factory.mktemp("server")
-    db = copy_db(demo_db_template, workdir)
+@contextlib.contextmanager
+def running_server(db: Path, workdir: Path) -> Iterator[str]:
+    """A ``streamlit run`` of the dashboard on ``db`` at a free local port; stopped by its PID."""
     port = _free_port()
     env = {**os.environ, "NVCRP_DB": str(db)}
-    # Everyone signs in: an administrator's account, made before the server holds the database
-    # (the command line makes accounts that must change their password first; tests/auth
-    # covers that path).
-    signed_in_session(db, E2E_USER)
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 — closed below, after the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
@@ -75,6 +70,19 @@ def server(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> 
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a streamlit server on a private copy of the demo database."""
+    workdir = tmp_path_factory.mktemp("server")
+    db = copy_db(demo_db_template, workdir)
+    # Everyone signs in: an administrator's account, made before the server holds the database
+    # (the command line makes accounts that must change their password first; tests/auth
+    # covers that path).
+    signed_in_session(db, E2E_USER)
+    with running_server(db, workdir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -109,17 +117,18 @@ def page(browser, server):  # type: ignore[no-untyped-def]
         context.close()
 
 
-def sign_in(page) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, user: str = E2E_USER, password: str = E2E_PASSWORD) -> None:  # type: ignore[no-untyped-def]
     """Sign in through the form when it is shown; return once the page proper is drawn."""
     form = page.get_by_role("button", name="Sign in", exact=True)
     signed_in = page.get_by_role("button", name="Sign out")
     form.or_(signed_in).first.wait_for()
     if signed_in.count():
         return
-    page.get_by_role("textbox", name="Name").fill(E2E_USER)
-    page.get_by_role("textbox", name="Password").fill(E2E_PASSWORD)
+    page.get_by_role("textbox", name="Name").fill(user)
+    page.get_by_role("textbox", name="Password").fill(password)
     form.click()
-    signed_in.wait_for()
+    # Signed in: the sidebar's 'Sign out', or (a page the role may not open) the refusal.
+    signed_in.or_(page.get_by_text("Your account cannot open this page")).first.wait_for()
 
 
 SCROLL_HEIGHT = """() => Math.max(...[...document.querySelectorAll(
