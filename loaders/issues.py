@@ -7,7 +7,7 @@ read at all. Codes are stable: tests, the issues workbook and the upload page re
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -43,15 +43,15 @@ class Issue:
         return ", ".join(parts)
 
 
-def error(code: str, message: str, **where: object) -> Issue:
+def error(code: str, message: str, **where: Any) -> Issue:
     return Issue(code=code, severity="error", message=message, **_clean(where))
 
 
-def warning(code: str, message: str, **where: object) -> Issue:
+def warning(code: str, message: str, **where: Any) -> Issue:
     return Issue(code=code, severity="warning", message=message, **_clean(where))
 
 
-def _clean(where: dict[str, object]) -> dict[str, object]:
+def _clean(where: dict[str, Any]) -> dict[str, Any]:
     value = where.get("value")
     if value is not None and not isinstance(value, str):
         where["value"] = str(value)
