@@ -75,6 +75,7 @@ EXCEL_1904 = date(1904, 1, 1)
 
 MAX_FIGURE = Decimal("999999999999")   # the store's DECIMAL(14, 2) money columns hold less than 10¹²
 TEXT_LIMIT = 2_000
+MAX_FIGURE_FLOAT = float(MAX_FIGURE)
 _INVISIBLE = {"Cf", "Cc", "Co", "Cs", "Cn"}
 
 
@@ -94,6 +95,22 @@ def parse_number(raw: object, *, money: bool, integer: bool) -> Parsed:
     if isinstance(raw, (int, float, Decimal)):
         return _checked(raw, "exact", raw, integer=integer)
     return _parse_text(clean_text(raw).lower(), raw, money=money, integer=integer)
+
+
+def quick_number(raw: float, *, integer: bool) -> tuple[Decimal | int, str] | None:
+    """(value, 'exact') for an ordinary positive float, exactly as ``parse_number`` reads it;
+    None when only the full reading can say (zero, huge, tiny, a third decimal place…)."""
+    if not 0.0 < raw <= MAX_FIGURE_FLOAT:
+        return None
+    text = format(raw, ".15g")   # as _checked: the 15 significant digits Excel shows
+    if "e" in text:
+        return None
+    dot = text.find(".")
+    if dot < 0:
+        return (int(text), "exact") if integer else (Decimal(text), "exact")
+    if integer or len(text) - dot > 3:
+        return None
+    return Decimal(text), "exact"
 
 
 def _parse_text(text: str, raw: object, *, money: bool, integer: bool) -> Parsed:

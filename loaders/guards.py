@@ -106,7 +106,8 @@ def _zip_checks(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
     try:
         zf = zipfile.ZipFile(BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        # NotImplementedError: a damaged directory can claim an unknown zip version.
         return None, [_damaged(name)]
     with zf:
         issues = _directory_issues(infos, name)

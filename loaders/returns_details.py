@@ -6,14 +6,17 @@ is checked the same way wherever it appears. Readers add located issues to the `
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from bisect import bisect_left
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 import pandas as pd
 
 from loaders import cells, layouts
+from loaders.issues import Issue
 from loaders.layouts import Column, Table, normalise_header
 from loaders.records import Sheet
 from loaders.tables import (
@@ -191,32 +194,166 @@ def read_detail(sheet: Sheet, table: Table, ctx: Context,
                 header: Header | None = None) -> pd.DataFrame | None:
     """Every non-blank row of a detail table → rows with the store table's columns.
 
-    Blank rows are skipped wherever they are; a totals row is checked, not added."""
+    Blank rows are skipped wherever they are; a totals row is checked, not added. Detail sheets
+    run to 100,000 rows, so cells are read column by column, each distinct value once; issues
+    are then put in the order a row-by-row reading finds them."""
     header = header or find_header(sheet, table, ctx)
     if header is None:
         return None
     warn_extras(sheet, header, header.extras, ctx)
     hidden_rows(sheet, header.row, ctx)
-    # Column positions once, not per row: detail sheets run to 100,000 rows.
-    positions = [header.columns.get(c.key) for c in table.columns]
-    rows: list[dict[str, Any]] = []
-    for r in range(header.row + 1, len(sheet.rows)):
-        row = sheet.rows[r]
-        width = len(row)
-        raws = [row[i] if i is not None and i < width else "" for i in positions]
-        first = next((v for v in raws if not is_blank(v)), None)
+    present = [(c, header.columns[c.key]) for c in table.columns if c.key in header.columns]
+    start = header.row + 1
+    every = _body(sheet, start, [col for _, col in present])
+    kept, totals = _data_rows(every, start)
+    columns = every if len(kept) == len(sheet.rows) - start else [
+        [column[r - start] for r in kept] for column in every]
+    values: dict[str, list[Any]] = {}
+    found: dict[int, list[list[Issue]]] = {}
+    for (column, col), raws in zip(present, columns, strict=True):
+        at = At(sheet.name, 0, col, header.names.get(column.key, column.header))
+        read, bad = _read_column(ctx, at, column, raws, kept)
+        values[column.key] = list(map(itemgetter(0), read))
+        if column.key == "value_gbp":
+            values["value_qualifier"] = [q if v is not None else None for v, q in read]
+        for j, issues in bad.items():
+            found.setdefault(j, []).append(issues)
+    _put_issues(ctx, sheet, (table, header), values, (kept, totals), found)
+    ctx.rows_read += len(kept)
+    return _frame(table, sheet.name, values, kept)
+
+
+def _body(sheet: Sheet, start: int, cols: list[int]) -> list[list[Any]]:
+    """Each table column's cells below the header ('' where a row is short)."""
+    rows = sheet.rows[start:]
+    if min(map(len, rows), default=0) > max(cols, default=-1):
+        return [list(map(itemgetter(col), rows)) for col in cols]
+    return [[row[col] if col < len(row) else "" for row in rows] for col in cols]
+
+
+def _data_rows(columns: list[list[Any]], start: int) -> tuple[list[int], list[int]]:
+    """0-based sheet rows holding data, and those read as totals rows; blank rows in neither."""
+    if not columns:
+        return [], []
+    kept: list[int] = []
+    totals: list[int] = []
+    for r, lead in enumerate(columns[0], start):
+        if lead is not None and not isinstance(lead, str):
+            kept.append(r)  # a number or date first: neither blank nor a totals label
+            continue
+        first = next((c[r - start] for c in columns if not is_blank(c[r - start])), None)
         if first is None:
             continue
-        if isinstance(first, str) and is_total_label(first):
-            numeric = [c.key for c in table.columns
-                       if c.kind in ("count", "money") and c.key in header.columns]
-            sums = {header.columns[k]: decimal_sum([_dec(x.get(k)) for x in rows]) for k in numeric}
-            check_totals_row(ctx, sheet, r, sums, {header.columns[k]: header.names[k]
-                                                   for k in numeric})
+        (totals if isinstance(first, str) and is_total_label(first) else kept).append(r)
+    return kept, totals
+
+
+_BAD = object()
+NUMBER_KINDS = ("count", "money")
+READ_KINDS = ("count", "money", "date", "force", "port", "pillar", "operation", *CHOICES)
+
+
+def _read_column(ctx: Context, at: At, column: Column, raws: list[Any],
+                 kept: list[int]) -> tuple[list[Any], dict[int, list[Issue]]]:
+    """(value, qualifier) per cell, and the issues of each cell (by position) that has any."""
+    read = _quick(column, raws)
+    todo = [j for j, hit in enumerate(read) if hit is None] if read else list(range(len(raws)))
+    rest = raws if len(todo) == len(raws) else [raws[j] for j in todo]
+    keyed = _mixed_numbers(rest)
+    keys = list(zip(map(type, rest), rest, strict=True)) if keyed else rest
+    hits = {key: _clean_read(ctx, at, key[1] if keyed else key, column)
+            for key in dict.fromkeys(keys)}
+    got = list(map(hits.__getitem__, keys))
+    if len(todo) == len(raws):
+        read = got
+    else:
+        for j, hit in zip(todo, got, strict=True):
+            read[j] = hit
+    bad: dict[int, list[Issue]] = {}
+    if any(hit is _BAD for hit in hits.values()):
+        for j in todo:
+            if read[j] is _BAD:
+                read[j], bad[j] = _located_read(ctx, replace(at, row=kept[j]), raws[j], column)
+    return read, bad
+
+
+def _quick(column: Column, raws: list[Any]) -> list[Any] | None:
+    """Cells read without the general readers where that gives the same result (else None
+    there); None for a kind that has no such reading."""
+    if column.kind in NUMBER_KINDS:
+        integer = column.kind == "count"
+        return [cells.quick_number(v, integer=integer) if type(v) is float else None for v in raws]
+    if column.kind in READ_KINDS:
+        return None
+    # Free text (and identifiers, which printable ASCII always passes): as clean_text reads it.
+    return [(text, None) if type(v) is str and len(v) <= cells.TEXT_LIMIT and v.isascii()
+            and v.isprintable() and (text := v.strip()) else None for v in raws]
+
+
+def _mixed_numbers(raws: list[Any]) -> bool:
+    """True when 1, 1.0 and True could meet as one dict key: such values are keyed by type too."""
+    kinds = set(map(type, raws))
+    return len(kinds & {int, float, bool, Decimal}) > 1 or any(
+        k not in (int, float, bool, Decimal, str, date, datetime, time, timedelta) for k in kinds)
+
+
+def _clean_read(ctx: Context, at: At, raw: Any, column: Column) -> Any:
+    """A cell's reading when it reads without issues (remembered in ``ctx.memo``), else _BAD."""
+    key = (column.key, type(raw), raw)
+    hit = ctx.memo.get(key)
+    if hit is not None:
+        return hit
+    if column.required and is_blank(raw):
+        return _BAD
+    before = len(ctx.issues)
+    hit = typed_cell(ctx, at, raw, column)
+    if len(ctx.issues) != before:
+        del ctx.issues[before:]
+        return _BAD
+    ctx.memo[key] = hit
+    return hit
+
+
+def _located_read(ctx: Context, at: At, raw: Any, column: Column) -> tuple[Any, list[Issue]]:
+    """A cell with issues read where it is, so each issue names its own row."""
+    before = len(ctx.issues)
+    if column.required and is_blank(raw):
+        ctx.error("required-blank", f"{column.header!r} must be filled in on every row.",
+                  at.sheet, at.row, at.col, at.header)
+        hit: Any = (None, None)
+    else:
+        hit = typed_cell(ctx, at, raw, column)
+    issues = ctx.issues[before:]
+    del ctx.issues[before:]
+    return hit, issues
+
+
+def _put_issues(ctx: Context, sheet: Sheet, where: tuple[Table, Header], values: dict[str, list[Any]],
+                rows: tuple[list[int], list[int]], found: dict[int, list[list[Issue]]]) -> None:
+    """Cell issues and totals-row checks in sheet order, as a row-by-row reading adds them."""
+    table, header = where
+    kept, totals = rows
+    events = sorted([(kept[j], j) for j in found] + [(r, -1) for r in totals])
+    numeric = [c.key for c in table.columns if c.kind in NUMBER_KINDS and c.key in header.columns]
+    for r, j in events:
+        if j >= 0:
+            for issues in found[j]:
+                ctx.issues.extend(issues)
             continue
-        rows.append(_detail_row(sheet, r, table, header, ctx, raws))
-    ctx.rows_read += len(rows)
-    return pd.DataFrame(rows, columns=list(DETAIL_COLUMNS[table.name]))
+        above = bisect_left(kept, r)
+        sums = {header.columns[k]: decimal_sum([_dec(x) for x in values[k][:above]]) for k in numeric}
+        check_totals_row(ctx, sheet, r, sums, {header.columns[k]: header.names[k] for k in numeric})
+
+
+def _frame(table: Table, sheet_name: str, values: dict[str, list[Any]], kept: list[int]) -> pd.DataFrame:
+    names = list(DETAIL_COLUMNS[table.name])
+    if not kept:
+        return pd.DataFrame([], columns=names)
+    blank = [None] * len(kept)
+    data = {name: values.get(name, blank) for name in names}
+    data["sheet"] = [sheet_name] * len(kept)
+    data["row"] = [r + 1 for r in kept]
+    return pd.DataFrame(data, columns=names)
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -244,34 +381,6 @@ def check_totals_row(ctx: Context, sheet: Sheet, r: int, sums: dict[int, Decimal
     if not wrong:
         ctx.warn("totals-row", "This row was read as a totals row: it was checked against the "
                  "rows above and not added to them.", sheet.name, r)
-
-
-def _detail_row(sheet: Sheet, r: int, table: Table, header: Header,
-                ctx: Context, raws: list[Any]) -> dict[str, Any]:
-    """One data row; ``raws`` are its cells in ``table.columns`` order."""
-    record: dict[str, Any] = dict.fromkeys(DETAIL_COLUMNS[table.name])
-    record.update(sheet=sheet.name, row=r + 1)
-    for column, raw in zip(table.columns, raws, strict=True):
-        col = header.columns.get(column.key)
-        if col is None:
-            continue
-        key = (column.key, type(raw), raw)
-        hit = ctx.memo.get(key)
-        if hit is None:
-            at = At(sheet.name, r, col, header.names.get(column.key, column.header))
-            if column.required and is_blank(raw):
-                ctx.error("required-blank", f"{column.header!r} must be filled in on every row.",
-                          at.sheet, at.row, at.col, at.header)
-                continue
-            before = len(ctx.issues)
-            hit = typed_cell(ctx, at, raw, column)
-            if len(ctx.issues) == before:   # only clean readings are reused; errors stay located
-                ctx.memo[key] = hit
-        value, qualifier = hit
-        record[column.key] = value
-        if column.key == "value_gbp":
-            record["value_qualifier"] = qualifier if value is not None else None
-    return record
 
 
 def decimal_sum(values: list[Decimal | None]) -> Decimal:
