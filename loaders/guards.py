@@ -27,6 +27,7 @@ MAX_COLUMNS = 500
 CELL_BUDGET = 30_000_000               # rows × columns a reader may have to allocate
 CHUNK = 1024 * 1024
 SMALL_PART = 4 * 1024 * 1024           # cap when reading a part that should be small (rels)
+BLOCK_CAP = 16 * 1024 * 1024           # longest stretch of sheet XML held waiting for a row end
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
@@ -44,6 +45,17 @@ _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 # Any r="B12" (cell) or r="12" (row) attribute: cheaper than matching the element names, and
 # only <row> and <c> carry an r attribute in a worksheet, so counting extra can only be safer.
 _REF = re.compile(rb"\sr\s*=\s*[\"']([A-Za-z]{0,7})([0-9]{1,12})[\"']")
+# The usual spelling, r="B12", found fast (a literal start); _block_extent checks nothing else.
+_PLAIN_ROW = re.compile(rb' r="[A-Za-z]{0,7}([0-9]{1,12})"')
+_PLAIN_COL = re.compile(rb' r="([A-Za-z]{1,7})[0-9]{1,12}"')
+_SPACES = b" \t\n\r\x0b\x0c"   # what \s matches in a bytes pattern
+_ROW_TAG = re.compile(rb"<row\b([^>]*)>")
+_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_FORMULA = re.compile(rb"<f[\s>/]")
+_VALUE = re.compile(rb"<v\b[^>]*>(.*?)</v>", re.S)
+_R_ATTR = re.compile(rb"\sr\s*=\s*[\"']([^\"']*)[\"']")
+_T_STR = re.compile(rb"\st\s*=\s*[\"']str[\"']")
+_HIDDEN = re.compile(rb"\shidden\s*=\s*[\"'](?:1|true)[\"']")
 _TARGET = re.compile(rb"Target\s*=\s*[\"']([^\"']*)[\"']")
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _ATTR = re.compile(rb"([\w:]+)\s*=\s*[\"']([^\"']*)[\"']")
@@ -53,8 +65,12 @@ _ROWS_REPEATED = re.compile(rb"number-rows-repeated\s*=\s*[\"']([0-9]{1,12})[\"'
 _COLS_REPEATED = re.compile(rb"number-columns-repeated\s*=\s*[\"']([0-9]{1,12})[\"']")
 
 
-def preflight(data: bytes, name: str, *, max_bytes: int) -> tuple[str | None, list[Issue]]:
-    """Decide the format from the bytes and refuse anything unsafe; (format or None, issues)."""
+def preflight(data: bytes, name: str, *, max_bytes: int,
+              markup: dict[str, Markup | None] | None = None) -> tuple[str | None, list[Issue]]:
+    """Decide the format from the bytes and refuse anything unsafe; (format or None, issues).
+
+    ``markup``, when given, receives each xlsx worksheet part's markup (see ``scan_sheet``),
+    read in the same pass as its extent, for ``loaders.workbook.read_workbook``."""
     if not data:
         return None, [error("empty-file", f"{name}: the file is empty (0 bytes). Upload the saved workbook again.")]
     if len(data) > max_bytes:
@@ -62,7 +78,7 @@ def preflight(data: bytes, name: str, *, max_bytes: int) -> tuple[str | None, li
                              f"{_mb(max_bytes)} limit. Remove unused sheets or split the return, then upload again.")]
     head = data[:8]
     if head.startswith(ZIP_MAGICS):
-        return _zip_checks(data, name)
+        return _zip_checks(data, name, markup)
     if head.startswith(OLE2_MAGIC):
         return None, [_ole2_issue(data, name)]
     for magic, what in PROGRAM_MAGICS.items():
@@ -102,7 +118,8 @@ def _text_checks(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
     return "csv", []
 
 
-def _zip_checks(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
+def _zip_checks(data: bytes, name: str,
+                markup: dict[str, Markup | None] | None) -> tuple[str | None, list[Issue]]:
     try:
         zf = zipfile.ZipFile(BytesIO(data))
         infos = zf.infolist()
@@ -119,7 +136,7 @@ def _zip_checks(data: bytes, name: str) -> tuple[str | None, list[Issue]]:
             return None, [error("not-a-spreadsheet", f"{name}: this is a zip archive but not an Excel "
                                 "or OpenDocument workbook. Upload the return saved as .xlsx or .csv.")]
         try:
-            issues = _content_issues(zf, infos, name, fmt)
+            issues = _content_issues(zf, infos, name, fmt, markup)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError,
                 ValueError, KeyError):
             # Checksum failures, unknown compression methods and truncated parts all land here.
@@ -164,7 +181,8 @@ def _zip_format(zf: zipfile.ZipFile, names: set[str]) -> str | None:
     return None
 
 
-def _content_issues(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str, fmt: str) -> list[Issue]:
+def _content_issues(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str, fmt: str,
+                    markup: dict[str, Markup | None] | None = None) -> list[Issue]:
     issues: list[Issue] = []
     macro = _macro_part(zf, infos)
     if macro:
@@ -178,7 +196,7 @@ def _content_issues(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str
             return issues  # nothing further is parsed from a file that carries a DTD
     issues += _external_link_issues(zf, infos, name)
     if fmt == "xlsx" and not issues:
-        issues += _extent_issues(zf, infos, name)
+        issues += _extent_issues(zf, infos, name, {} if markup is None else markup)
     if fmt == "ods" and not issues and "content.xml" in zf.namelist():
         issues += _size_issues(name, ods_extents(zf))
     return issues
@@ -274,22 +292,108 @@ def _unescape(text: str) -> str:
     return text
 
 
+Markup = tuple[tuple[int, ...], int, list[str]]   # (hidden rows, formulas with a result, refs without)
+
+
 def sheet_extent(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
     """The real (last row, last column) used by a worksheet, from its cells' r="…" references.
 
     The declared <dimension> is ignored: it can be wrong (SECURITY.md trap 5) or hostile.
     """
+    return scan_sheet(zf, member)[0]
+
+
+def scan_sheet(zf: zipfile.ZipFile, member: str, *,
+               cap: int | None = BLOCK_CAP) -> tuple[tuple[int, int], Markup | None]:
+    """One pass over a worksheet's XML: its extent (as ``sheet_extent``) and its markup.
+
+    The markup is what ``loaders.workbook`` needs and calamine does not report: hidden rows,
+    formulas with a saved result and cells whose formula has none. The XML is cut after row
+    ends so no row straddles two blocks; with no row end within ``cap`` bytes it is cut
+    anyway, the extent stays exact and the markup is None (the reader then scans for itself).
+    """
     max_row = max_col = 0
-    for chunk in _chunks(zf, zf.getinfo(member)):
-        found = _REF.findall(chunk)
-        if not found:
-            continue
-        # Sets first: a row number repeats once per cell, a column once per row.
-        letters = {col.upper() for col, _ in found if col}
-        max_row = max(max_row, max(map(int, {row for _, row in found})))
-        if letters:
-            max_col = max(max_col, _column_number(max(letters, key=lambda s: (len(s), s))))
+    hidden: list[int] = []
+    missing: list[str] = []
+    formulas = row_number = 0
+    exact = True
+    for block, whole in _row_blocks(zf, member, cap):
+        rows, cols = _block_extent(block)
+        max_row, max_col = max(max_row, rows), max(max_col, cols)
+        exact = exact and whole
+        if exact:
+            row_number = _row_numbers(block, row_number, hidden)
+            if _FORMULA.search(block):
+                formulas += _formula_cells(block, missing)
+    return (max_row, max_col), ((tuple(hidden), formulas, missing) if exact else None)
+
+
+def _row_blocks(zf: zipfile.ZipFile, member: str, cap: int | None) -> Iterator[tuple[bytes, bool]]:
+    """(block, True) cut after a row end; (block, False) when none came within ``cap`` bytes."""
+    buffer = b""
+    with zf.open(member) as part:
+        while chunk := part.read(CHUNK):
+            buffer += chunk
+            cut = buffer.rfind(b"</row>") + len(b"</row>")
+            if cut >= len(b"</row>"):
+                yield buffer[:cut], True
+                buffer = buffer[cut:]
+            elif cap is not None and len(buffer) > cap:
+                yield buffer, False
+                buffer = buffer[-64:]  # the overlap lets a reference straddle the cut
+    yield buffer, True
+
+
+def _block_extent(block: bytes) -> tuple[int, int]:
+    """(last row, last column) referenced in a block."""
+    rows = _PLAIN_ROW.findall(block)
+    # Every r= (with any spacing) must be a plain r="B12"; otherwise read them all the slow way.
+    if block.translate(None, _SPACES).count(b"r=") == len(rows):
+        letters = {col.upper() for col in set(_PLAIN_COL.findall(block))}
+        numbers = set(rows)
+    else:
+        found = _REF.findall(block)
+        letters = {col.upper() for col in {col for col, _ in found} if col}
+        numbers = {row for _, row in found}
+    max_row = max(map(int, numbers), default=0)
+    max_col = _column_number(max(letters, key=lambda c: (len(c), c))) if letters else 0
     return max_row, max_col
+
+
+def _row_numbers(block: bytes, row_number: int, hidden: list[int]) -> int:
+    """The last row number in a block, adding hidden rows to ``hidden``."""
+    if b"hidden" not in block:
+        # Without hidden rows only the last row's number matters; rows normally carry r="…".
+        pos = block.rfind(b"<row")
+        tag = _ROW_TAG.match(block, pos) if pos >= 0 else None
+        if tag and block.rfind(b"<", 0, pos) < block.rfind(b">", 0, pos) + 1:
+            ref = _R_ATTR.search(tag.group(1))
+            if ref and ref.group(1).isdigit():
+                return int(ref.group(1))
+    for match in _ROW_TAG.finditer(block):
+        attrs = match.group(1)
+        ref = _R_ATTR.search(attrs)
+        row_number = int(ref.group(1)) if ref and ref.group(1).isdigit() else row_number + 1
+        if _HIDDEN.search(attrs):
+            hidden.append(row_number)
+    return row_number
+
+
+def _formula_cells(block: bytes, missing: list[str]) -> int:
+    """Formulas in a block with a saved result; adds the refs of those without one to ``missing``."""
+    saved = 0
+    for cell in _CELL.finditer(block):
+        body = cell.group(2) or b""
+        if not _FORMULA.search(body):
+            continue
+        value = _VALUE.search(body)
+        # Excel stores a formula whose result is "" as t="str" with an empty <v>.
+        if (value and value.group(1).strip()) or (value and _T_STR.search(cell.group(1))):
+            saved += 1
+        else:
+            ref = _R_ATTR.search(cell.group(1))
+            missing.append(ref.group(1).decode("ascii", "replace") if ref else "?")
+    return saved
 
 
 def _column_number(letters: bytes) -> int:
@@ -352,13 +456,16 @@ def _blocks(zf: zipfile.ZipFile, member: str, end: bytes) -> Iterator[bytes]:
     yield buffer
 
 
-def _extent_issues(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str) -> list[Issue]:
+def _extent_issues(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str,
+                   markup: dict[str, Markup | None]) -> list[Issue]:
     by_part = {part: sheet for sheet, part in sheet_parts(zf).items()}
     members = {i.filename for i in infos}
     worksheets = {i.filename for i in infos
                   if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")}
-    return _size_issues(name, {by_part.get(m, m): sheet_extent(zf, m)
-                               for m in sorted(worksheets | (set(by_part) & members))})
+    extents = {}
+    for member in sorted(worksheets | (set(by_part) & members)):
+        extents[by_part.get(member, member)], markup[member] = scan_sheet(zf, member)
+    return _size_issues(name, extents)
 
 
 def _size_issues(name: str, extents: dict[str, tuple[int, int]]) -> list[Issue]:

@@ -129,12 +129,15 @@ def _archive(data: bytes, settings: Settings) -> str | None:
     return archive_bytes(settings.archive_dir, data)[1]
 
 
-def read_and_parse(data: bytes, name: str, fmt: str, ref: Any) -> ParsedReturn:
-    """Read and parse in one call, so the parsing child gets one picklable function."""
+def read_and_parse(data: bytes, name: str, fmt: str, ref: Any,
+                   markup: dict[str, Any] | None = None) -> ParsedReturn:
+    """Read and parse in one call, so the parsing child gets one picklable function.
+
+    ``markup``: what the guards read from each worksheet part (``loaders.guards.preflight``)."""
     from loaders.returns import parse_return
     from loaders.workbook import read_workbook
 
-    workbook = read_workbook(data, name, fmt)
+    workbook = read_workbook(data, name, fmt, markup)
     parsed = parse_return(workbook, ref)
     parsed.issues = _merged(workbook.issues, parsed.issues)
     return parsed
@@ -146,9 +149,11 @@ def _check(
 ) -> ParsedReturn | None:
     """Guards, sandboxed parse and store-level checks; None (issues in ``result``) on any error."""
     from loaders.guards import preflight
-    from loaders.sandbox import ParseFailed, run_limited
+    from loaders.sandbox import ParseFailed, prepare, run_limited
 
-    fmt, issues = preflight(data, name, max_bytes=settings.max_upload_bytes)
+    prepare()  # the parsing child's server starts while the guards run
+    markup: dict[str, Any] = {}   # read once by the guards, reused by the reader
+    fmt, issues = preflight(data, name, max_bytes=settings.max_upload_bytes, markup=markup)
     result.issues = list(issues)
     if fmt is None or has_errors(issues):
         return None
@@ -156,7 +161,7 @@ def _check(
         from loaders.reference import Reference
         ref = Reference.from_db(con)
     try:
-        parsed = run_limited(read_and_parse, data, name, fmt, ref,
+        parsed = run_limited(read_and_parse, data, name, fmt, ref, markup,
                              memory_bytes=settings.parse_memory_limit,
                              timeout_s=settings.parse_timeout_s)
     except ParseFailed as exc:

@@ -23,7 +23,7 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from loaders.guards import CHUNK, sheet_parts
+from loaders.guards import Markup, scan_sheet, sheet_parts
 from loaders.issues import Issue, error
 from loaders.records import Sheet, Workbook
 from loaders.sandbox import ParseFailed
@@ -35,18 +35,15 @@ DELIMITERS = (",", ";", "\t")
 VISIBILITY = ((SheetVisibleEnum.Visible, "visible"), (SheetVisibleEnum.Hidden, "hidden"),
               (SheetVisibleEnum.VeryHidden, "veryhidden"))
 
-_ROW_TAG = re.compile(rb"<row\b([^>]*)>")
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
-_FORMULA = re.compile(rb"<f[\s>/]")
-_VALUE = re.compile(rb"<v\b[^>]*>(.*?)</v>", re.S)
-_R_ATTR = re.compile(rb"\sr\s*=\s*[\"']([^\"']*)[\"']")
-_T_STR = re.compile(rb"\st\s*=\s*[\"']str[\"']")
-_HIDDEN = re.compile(rb"\shidden\s*=\s*[\"'](?:1|true)[\"']")
 _DATE1904 = re.compile(rb"\sdate1904\s*=\s*[\"'](?:1|true)[\"']")
 
 
-def read_workbook(data: bytes, name: str, fmt: str) -> Workbook:
-    """Read every worksheet's cells (hidden ones too, marked as such) plus file-level issues."""
+def read_workbook(data: bytes, name: str, fmt: str,
+                  markup: dict[str, Markup | None] | None = None) -> Workbook:
+    """Read every worksheet's cells (hidden ones too, marked as such) plus file-level issues.
+
+    ``markup``: what ``loaders.guards.preflight`` already read from each worksheet part, so
+    the sheet XML is not scanned twice; parts missing from it are scanned here."""
     if fmt == "csv":
         return read_csv(data, name)
     if fmt not in ("xlsx", "ods"):
@@ -60,7 +57,7 @@ def read_workbook(data: bytes, name: str, fmt: str) -> Workbook:
     workbook = Workbook(name=name, format=fmt, sheets=sheets)
     if fmt == "xlsx":
         try:
-            _add_xlsx_markup(workbook, data)
+            _add_xlsx_markup(workbook, data, markup or {})
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError) as exc:
             raise ParseFailed(f"the workbook is damaged ({type(exc).__name__})") from exc
     return workbook
@@ -81,7 +78,7 @@ def _visibility(visible: SheetVisibleEnum) -> str:
     return next((label for member, label in VISIBILITY if visible == member), "hidden")
 
 
-def _add_xlsx_markup(workbook: Workbook, data: bytes) -> None:
+def _add_xlsx_markup(workbook: Workbook, data: bytes, markup: dict[str, Markup | None]) -> None:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         try:
             with zf.open("xl/workbook.xml") as part:
@@ -93,59 +90,11 @@ def _add_xlsx_markup(workbook: Workbook, data: bytes) -> None:
             sheet = workbook.sheets.get(sheet_name)
             if sheet is None or member not in members:
                 continue
-            hidden, formulas, missing = _scan_sheet_xml(zf, member)
+            found = markup.get(member) or scan_sheet(zf, member, cap=None)[1]
+            hidden, formulas, missing = found or ((), 0, [])
             sheet.hidden_rows = tuple(hidden)
             sheet.formula_cells = formulas
             workbook.issues.extend(_formula_issues(workbook.name, sheet_name, missing))
-
-
-def _scan_sheet_xml(zf: zipfile.ZipFile, member: str) -> tuple[list[int], int, list[str]]:
-    """(hidden row numbers, formulas with a saved result, cell refs of formulas without one)."""
-    hidden: list[int] = []
-    missing: list[str] = []
-    formulas = 0
-    row_number = 0
-    buffer = b""
-    with zf.open(member) as part:
-        while True:
-            chunk = part.read(CHUNK)
-            buffer += chunk
-            # Cut after the last complete row so no row or cell straddles two blocks.
-            cut = buffer.rfind(b"</row>") + len(b"</row>") if chunk else len(buffer)
-            if chunk and cut < len(b"</row>"):
-                continue
-            block, buffer = buffer[:cut], buffer[cut:]
-            row_number = _hidden_rows(block, row_number, hidden)
-            if _FORMULA.search(block):
-                formulas += _formula_cells(block, missing)
-            if not chunk:
-                return hidden, formulas, missing
-
-
-def _hidden_rows(block: bytes, row_number: int, hidden: list[int]) -> int:
-    for match in _ROW_TAG.finditer(block):
-        attrs = match.group(1)
-        ref = _R_ATTR.search(attrs)
-        row_number = int(ref.group(1)) if ref and ref.group(1).isdigit() else row_number + 1
-        if _HIDDEN.search(attrs):
-            hidden.append(row_number)
-    return row_number
-
-
-def _formula_cells(block: bytes, missing: list[str]) -> int:
-    saved = 0
-    for cell in _CELL.finditer(block):
-        body = cell.group(2) or b""
-        if not _FORMULA.search(body):
-            continue
-        value = _VALUE.search(body)
-        # Excel stores a formula whose result is "" as t="str" with an empty <v>.
-        if (value and value.group(1).strip()) or (value and _T_STR.search(cell.group(1))):
-            saved += 1
-        else:
-            ref = _R_ATTR.search(cell.group(1))
-            missing.append(ref.group(1).decode("ascii", "replace") if ref else "?")
-    return saved
 
 
 def _formula_issues(name: str, sheet: str, missing: list[str]) -> list[Issue]:
