@@ -131,16 +131,12 @@ def _archive(data: bytes, settings: Settings) -> str | None:
 
 def read_and_parse(data: bytes, name: str, fmt: str, ref: Any,
                    markup: dict[str, Any] | None = None) -> ParsedReturn:
-    """Read and parse in one call, so the parsing child gets one picklable function.
+    """Read and parse in one call (``loaders.workbook.read_and_parse``, which the child runs).
 
     ``markup``: what the guards read from each worksheet part (``loaders.guards.preflight``)."""
-    from loaders.returns import parse_return
-    from loaders.workbook import read_workbook
+    from loaders.workbook import read_and_parse as read_then_parse
 
-    workbook = read_workbook(data, name, fmt, markup)
-    parsed = parse_return(workbook, ref)
-    parsed.issues = _merged(workbook.issues, parsed.issues)
-    return parsed
+    return read_then_parse(data, name, fmt, ref, markup)
 
 
 def _check(
@@ -150,6 +146,7 @@ def _check(
     """Guards, sandboxed parse and store-level checks; None (issues in ``result``) on any error."""
     from loaders.guards import preflight
     from loaders.sandbox import ParseFailed, prepare, run_limited
+    from loaders.workbook import read_and_parse as read_then_parse
 
     prepare()  # the parsing child's server starts while the guards run
     markup: dict[str, Any] = {}   # read once by the guards, reused by the reader
@@ -161,7 +158,7 @@ def _check(
         from loaders.reference import Reference
         ref = Reference.from_db(con)
     try:
-        parsed = run_limited(read_and_parse, data, name, fmt, ref, markup,
+        parsed = run_limited(read_then_parse, data, name, fmt, ref, markup,
                              memory_bytes=settings.parse_memory_limit,
                              timeout_s=settings.parse_timeout_s)
     except ParseFailed as exc:

@@ -256,38 +256,29 @@ READ_KINDS = ("count", "money", "date", "force", "port", "pillar", "operation", 
 def _read_column(ctx: Context, at: At, column: Column, raws: list[Any],
                  kept: list[int]) -> tuple[list[Any], dict[int, list[Issue]]]:
     """(value, qualifier) per cell, and the issues of each cell (by position) that has any."""
-    read = _quick(column, raws)
-    todo = [j for j, hit in enumerate(read) if hit is None] if read else list(range(len(raws)))
-    rest = raws if len(todo) == len(raws) else [raws[j] for j in todo]
-    keyed = _mixed_numbers(rest)
-    keys = list(zip(map(type, rest), rest, strict=True)) if keyed else rest
-    hits = {key: _clean_read(ctx, at, key[1] if keyed else key, column)
-            for key in dict.fromkeys(keys)}
-    got = list(map(hits.__getitem__, keys))
-    if len(todo) == len(raws):
-        read = got
-    else:
-        for j, hit in zip(todo, got, strict=True):
-            read[j] = hit
+    keyed = _mixed_numbers(raws)
+    keys = list(zip(map(type, raws), raws, strict=True)) if keyed else raws
+    distinct = dict.fromkeys(keys)
+    hits = {} if keyed else _plain_text(column, distinct)
+    for key in distinct:
+        if key not in hits:
+            hits[key] = _clean_read(ctx, at, key[1] if keyed else key, column)
+    read = list(map(hits.__getitem__, keys))
     bad: dict[int, list[Issue]] = {}
     if any(hit is _BAD for hit in hits.values()):
-        for j in todo:
-            if read[j] is _BAD:
+        for j, hit in enumerate(read):
+            if hit is _BAD:
                 read[j], bad[j] = _located_read(ctx, replace(at, row=kept[j]), raws[j], column)
     return read, bad
 
 
-def _quick(column: Column, raws: list[Any]) -> list[Any] | None:
-    """Cells read without the general readers where that gives the same result (else None
-    there); None for a kind that has no such reading."""
-    if column.kind in NUMBER_KINDS:
-        integer = column.kind == "count"
-        return [cells.quick_number(v, integer=integer) if type(v) is float else None for v in raws]
+def _plain_text(column: Column, distinct: dict[Any, None]) -> dict[Any, Any]:
+    """Free text (and identifiers, which printable ASCII always passes) read as clean_text
+    reads printable ASCII, without a call per value; other kinds and values are left out."""
     if column.kind in READ_KINDS:
-        return None
-    # Free text (and identifiers, which printable ASCII always passes): as clean_text reads it.
-    return [(text, None) if type(v) is str and len(v) <= cells.TEXT_LIMIT and v.isascii()
-            and v.isprintable() and (text := v.strip()) else None for v in raws]
+        return {}
+    return {v: (text, None) for v in distinct if type(v) is str and len(v) <= cells.TEXT_LIMIT
+            and v.isascii() and v.isprintable() and (text := v.strip())}
 
 
 def _mixed_numbers(raws: list[Any]) -> bool:
@@ -299,6 +290,10 @@ def _mixed_numbers(raws: list[Any]) -> bool:
 
 def _clean_read(ctx: Context, at: At, raw: Any, column: Column) -> Any:
     """A cell's reading when it reads without issues (remembered in ``ctx.memo``), else _BAD."""
+    if type(raw) is float and column.kind in NUMBER_KINDS:
+        quick = cells.quick_number(raw, integer=column.kind == "count")
+        if quick is not None:
+            return quick
     key = (column.key, type(raw), raw)
     hit = ctx.memo.get(key)
     if hit is not None:

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 PRELOAD = ["python_calamine", "openpyxl", "loaders.issues", "loaders.records", "loaders.guards",
-           "loaders.cells", "loaders.workbook"]
+           "loaders.cells", "loaders.workbook", "loaders.returns"]
 _lock = threading.Lock()
 _context: BaseContext | None = None
 

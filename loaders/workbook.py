@@ -25,7 +25,7 @@ from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from loaders.guards import Markup, scan_sheet, sheet_parts
 from loaders.issues import Issue, error
-from loaders.records import Sheet, Workbook
+from loaders.records import ParsedReturn, Sheet, Workbook
 from loaders.sandbox import ParseFailed
 
 CSV_SHEET = "(csv)"
@@ -61,6 +61,19 @@ def read_workbook(data: bytes, name: str, fmt: str,
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError) as exc:
             raise ParseFailed(f"the workbook is damaged ({type(exc).__name__})") from exc
     return workbook
+
+
+def read_and_parse(data: bytes, name: str, fmt: str, ref: Any,
+                   markup: dict[str, Markup | None] | None = None) -> ParsedReturn:
+    """Read and parse in one call, for the parsing child: it lives here, in a module the
+    parsing server has already imported, so a child starts without importing anything."""
+    from loaders.returns import parse_return
+
+    workbook = read_workbook(data, name, fmt, markup)
+    parsed = parse_return(workbook, ref)
+    # The reader's issues first, each once (the parser may repeat them).
+    parsed.issues = list(dict.fromkeys([*workbook.issues, *parsed.issues]))
+    return parsed
 
 
 def _calamine_sheets(book: CalamineWorkbook) -> dict[str, Sheet]:
