@@ -188,18 +188,29 @@ def _content_issues(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str
     if macro:
         issues.append(error("macro-enabled", f"{name}: the workbook is macro-enabled ({macro}). Macros "
                             "are not accepted: save as .xlsx (Excel Workbook, not macro-enabled) and upload that."))
+    scans: dict[str, SheetScan] = {}
     for info in infos:
-        if _DTD.search(_scan_head(zf, info)) or _has_dtd(zf, info):
+        if _DTD.search(_scan_head(zf, info)) or _part_has_dtd(zf, info, fmt, scans):
             issues.append(error("dtd-entities", f"{name}: the workbook contains DTD/entities (part "
                                 f"{info.filename}), which can be used to attack the server. Copy the data "
                                 "into the template, save as .xlsx and upload that."))
             return issues  # nothing further is parsed from a file that carries a DTD
     issues += _external_link_issues(zf, infos, name)
     if fmt == "xlsx" and not issues:
-        issues += _extent_issues(zf, infos, name, {} if markup is None else markup)
+        issues += _extent_issues(zf, infos, name, scans, {} if markup is None else markup)
     if fmt == "ods" and not issues and "content.xml" in zf.namelist():
         issues += _size_issues(name, ods_extents(zf))
     return issues
+
+
+def _part_has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo, fmt: str,
+                  scans: dict[str, SheetScan]) -> bool:
+    """A worksheet is searched in the pass that also reads its extent and markup (kept in
+    ``scans``); any other part on its own."""
+    if fmt != "xlsx" or not _is_worksheet(info.filename):
+        return _has_dtd(zf, info)
+    scans[info.filename] = scan_sheet(zf, info.filename)
+    return scans[info.filename][2]
 
 
 def _macro_part(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
@@ -293,6 +304,7 @@ def _unescape(text: str) -> str:
 
 
 Markup = tuple[tuple[int, ...], int, list[str]]   # (hidden rows, formulas with a result, refs without)
+SheetScan = tuple[tuple[int, int], Markup | None, bool]   # (extent, markup, has a DTD)
 
 
 def sheet_extent(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
@@ -303,9 +315,9 @@ def sheet_extent(zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
     return scan_sheet(zf, member)[0]
 
 
-def scan_sheet(zf: zipfile.ZipFile, member: str, *,
-               cap: int | None = BLOCK_CAP) -> tuple[tuple[int, int], Markup | None]:
-    """One pass over a worksheet's XML: its extent (as ``sheet_extent``) and its markup.
+def scan_sheet(zf: zipfile.ZipFile, member: str, *, cap: int | None = BLOCK_CAP) -> SheetScan:
+    """One pass over a worksheet's XML: its extent (as ``sheet_extent``), its markup, and
+    whether it holds a DTD (as ``_has_dtd``).
 
     The markup is what ``loaders.workbook`` needs and calamine does not report: hidden rows,
     formulas with a saved result and cells whose formula has none. The XML is cut after row
@@ -317,7 +329,9 @@ def scan_sheet(zf: zipfile.ZipFile, member: str, *,
     missing: list[str] = []
     formulas = row_number = 0
     exact = True
+    dtd = False
     for block, whole in _row_blocks(zf, member, cap):
+        dtd = dtd or bool(_DTD.search(block))
         rows, cols = _block_extent(block)
         max_row, max_col = max(max_row, rows), max(max_col, cols)
         exact = exact and whole
@@ -325,7 +339,7 @@ def scan_sheet(zf: zipfile.ZipFile, member: str, *,
             row_number = _row_numbers(block, row_number, hidden)
             if _FORMULA.search(block):
                 formulas += _formula_cells(block, missing)
-    return (max_row, max_col), ((tuple(hidden), formulas, missing) if exact else None)
+    return (max_row, max_col), ((tuple(hidden), formulas, missing) if exact else None), dtd
 
 
 def _row_blocks(zf: zipfile.ZipFile, member: str, cap: int | None) -> Iterator[tuple[bytes, bool]]:
@@ -456,15 +470,19 @@ def _blocks(zf: zipfile.ZipFile, member: str, end: bytes) -> Iterator[bytes]:
     yield buffer
 
 
+def _is_worksheet(member: str) -> bool:
+    return member.startswith("xl/worksheets/") and member.endswith(".xml")
+
+
 def _extent_issues(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str,
-                   markup: dict[str, Markup | None]) -> list[Issue]:
+                   scans: dict[str, SheetScan], markup: dict[str, Markup | None]) -> list[Issue]:
     by_part = {part: sheet for sheet, part in sheet_parts(zf).items()}
     members = {i.filename for i in infos}
-    worksheets = {i.filename for i in infos
-                  if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")}
+    worksheets = {i.filename for i in infos if _is_worksheet(i.filename)}
     extents = {}
     for member in sorted(worksheets | (set(by_part) & members)):
-        extents[by_part.get(member, member)], markup[member] = scan_sheet(zf, member)
+        scan = scans.get(member) or scan_sheet(zf, member)
+        extents[by_part.get(member, member)], markup[member] = scan[0], scan[1]
     return _size_issues(name, extents)
 
 
