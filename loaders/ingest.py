@@ -93,6 +93,9 @@ def ingest_bytes(
 
     ``received_at`` (default now) is when the return arrived; only the demo data sets it.
     """
+    from loaders.sandbox import prepare
+
+    prepare()  # the parsing child's server starts now, while the upload is recorded and checked
     shown = display_name(name)
     result = IngestResult(file=shown, sha256=sha256_of(data), outcome="")
     earlier = subs.accepted_upload_for(con, result.sha256)
@@ -148,7 +151,7 @@ def _check(
     from loaders.sandbox import ParseFailed, prepare, run_limited
     from loaders.workbook import read_and_parse as read_then_parse
 
-    prepare()  # the parsing child's server starts while the guards run
+    prepare()  # already running when called from ingest_bytes; this call costs nothing then
     markup: dict[str, Any] = {}   # read once by the guards, reused by the reader
     fmt, issues = preflight(data, name, max_bytes=settings.max_upload_bytes, markup=markup)
     result.issues = list(issues)
