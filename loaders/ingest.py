@@ -64,6 +64,14 @@ class _Conflict(RuntimeError):
     """The same return key and version were committed by another upload in the meantime."""
 
 
+class _AlreadySaved(RuntimeError):
+    """The same bytes were accepted by another upload after this one was checked."""
+
+    def __init__(self, earlier: dict[str, Any]) -> None:
+        super().__init__("already saved")
+        self.earlier = earlier
+
+
 def ingest_file(
     con: duckdb.DuckDBPyConnection, path: Path, *, user: str, settings: Settings,
     ref: Any | None = None, confirm_replace: bool = True, dry_run: bool = False,
@@ -195,6 +203,8 @@ def _save_with_retry(
     for attempt in (1, 2):
         try:
             return _save(con, parsed, result, user, settings)
+        except _AlreadySaved as saved:
+            return _duplicate(con, result, saved.earlier, b"", user, settings, record=True)
         except _Conflict:
             if attempt == 2:
                 break
@@ -213,6 +223,11 @@ def _save(
     key = parsed.return_key or ""
     con.execute("BEGIN TRANSACTION")
     try:
+        # Checked again inside the transaction: the same file offered twice at once must not
+        # become two versions when the other upload committed after this one's first check.
+        earlier = subs.accepted_upload_for(con, result.sha256)
+        if earlier:
+            raise _AlreadySaved(earlier)
         previous = subs.latest_submission(con, key)
         version = previous["version"] + 1 if previous else 1
         changed = changed_figures(con, key, parsed.values, previous["id"]) if previous else []
