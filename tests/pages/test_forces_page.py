@@ -8,28 +8,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.pages.page_kit import metric_values, open_page
+
 PAGE = "pages/2_Forces.py"
 
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _demo_built_first(demo_db_template: Path) -> Path:
-    """Build the demo before any page runs: the loaders' worker processes re-import the
-    running main script, which inside AppTest is the page, not pytest."""
-    return demo_db_template
 
 def _open(**query: str) -> AppTest:
-    """The page opened from the home page, as the menu does (its links resolve from there)."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.switch_page(PAGE)
-    return at.run()
-
-
-def _metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return open_page(PAGE, **query)
 
 
 @pytest.mark.slow
@@ -46,19 +33,19 @@ def test_default_force_has_most_arrests(demo_db: Path) -> None:
     at = _open()
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="focus_force").value == "metropolitan"
-    assert "Arrests" in _metrics(at)
+    assert "Arrests" in metric_values(at)
 
 
 @pytest.mark.slow
 def test_choosing_another_force_changes_the_figures(demo_db: Path) -> None:
     """Switching from the default force to Kent changes the headline cards and tables."""
     at = _open()
-    before = _metrics(at)
+    before = metric_values(at)
     operations_before = at.dataframe[0].value
     at.selectbox(key="focus_force").set_value("kent").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert _metrics(at) != before
-    assert _metrics(at)["Arrests"] == "26", (_metrics(at), [h.value for h in at.subheader])
+    assert metric_values(at) != before
+    assert metric_values(at)["Arrests"] == "26", (metric_values(at), [h.value for h in at.subheader])
     assert not at.dataframe[0].value.equals(operations_before)
 
 
