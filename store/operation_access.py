@@ -81,3 +81,76 @@ def revoke(con: duckdb.DuckDBPyConnection, operation: str, kind: str, grantee: s
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+# ---------------------------------------------------------------------------------------------
+# Need to know, where the data is read.
+#
+# ``scoped(cursor, operations)`` shadows every table that holds or names an operation with a
+# temporary view of the same name, on that cursor only, narrowed to the operations given. Every
+# query run on the cursor afterwards — metric, chart, table, tracker, template list, export,
+# pack, or one written next year — reads the narrowed views, because DuckDB resolves an
+# unqualified name to the temporary schema first. Writes to these tables fail on a scoped
+# cursor ("not a table"), which is what we want: uploads and reference edits take their own
+# cursor. Each table in the schema is named below as scoped or as holding no operation's data;
+# tests/auth/test_scope_tables.py fails when a migration adds a table that is neither.
+# ---------------------------------------------------------------------------------------------
+
+_SEEN = "(SELECT code FROM temp.visible_operation)"
+# An upload's return key starts with its operation code (store/migrations/001_initial.sql);
+# spend returns start with a grant reference, which is no operation's code.
+_KEY_SEEN = (f"(return_key IS NULL OR split_part(return_key, ':', 1) IN {_SEEN} "
+             "OR split_part(return_key, ':', 1) NOT IN (SELECT code FROM {db}.main.operation))")
+
+SCOPED_TABLES: dict[str, str] = {
+    "operation": f"code IN {_SEEN}",
+    "operation_force": f"operation IN {_SEEN}",
+    "operation_access": f"operation IN {_SEEN}",
+    "published_figure": f"operation IN {_SEEN}",
+    "allocation": f"operation IS NULL OR operation IN {_SEEN}",
+    "force_bid": f"operation IS NULL OR operation IN {_SEEN}",
+    "upload": _KEY_SEEN + " AND id NOT IN (SELECT upload_id FROM {db}.main.submission "
+              f"WHERE operation IS NOT NULL AND operation NOT IN {_SEEN})",
+    "submission": f"(operation IS NULL OR operation IN {_SEEN}) AND " + _KEY_SEEN,
+    "upload_issue": "upload_id IN (SELECT id FROM temp.upload)",
+    "value": "submission_id IN (SELECT id FROM temp.submission)",
+    "vehicle": "submission_id IN (SELECT id FROM temp.submission)",
+    "container": "submission_id IN (SELECT id FROM temp.submission)",
+    "spend_line": (f"(operation IS NULL OR operation IN {_SEEN}) "
+                   "AND submission_id IN (SELECT id FROM temp.submission)"),
+}
+
+# Tables that hold no operation's code, name or figures: reference data, accounts, the audit
+# trail (read only on the administrators' Audit page, and written from every page).
+UNSCOPED_TABLES = frozenset({
+    "region", "force", "force_alias", "pillar", "measure", "grant_fund", "port",
+    "recorded_crime", "audit", "user_account", "sign_in_attempt", "schema_migration",
+})
+
+
+def scoped(con: duckdb.DuckDBPyConnection,
+           operations: frozenset[str] | set[str] | tuple[str, ...]) -> duckdb.DuckDBPyConnection:
+    """A new cursor of ``con`` that can read only ``operations`` (and data naming none).
+
+    Give it ``visible_operations(...)`` for the person: an operation left out is as absent as
+    one that does not exist, in every query run on the returned cursor.
+    """
+    cur = con.cursor()
+    db = cur.execute("SELECT current_database()").fetchall()[0][0].replace('"', '""')
+    cur.execute("CREATE TEMP TABLE visible_operation (code TEXT PRIMARY KEY)")
+    if operations:
+        cur.executemany("INSERT INTO temp.visible_operation VALUES (?)",
+                        [[code] for code in sorted(operations)])
+    for table, where in SCOPED_TABLES.items():
+        cur.execute(f'CREATE TEMP VIEW {table} AS SELECT * FROM "{db}".main.{table} '  # noqa: S608
+                    f"WHERE {where.format(db=chr(34) + db + chr(34))}")
+    return cur
+
+
+def scope_key(con: duckdb.DuckDBPyConnection) -> str:
+    """'all', or the sorted codes a scoped cursor may read: a cache key part."""
+    try:
+        rows = con.execute("SELECT code FROM temp.visible_operation ORDER BY code").fetchall()
+    except duckdb.CatalogException:
+        return "all"
+    return "ops=" + ",".join(r[0] for r in rows)

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
+from store.operation_access import scope_key
 from store.settings import settings
 
 
@@ -28,8 +29,14 @@ def _run(name: str, database: str, version: int, scope: str, args: tuple[Any, ..
 
 
 def cached(fn: Callable[..., Any], con: duckdb.DuckDBPyConnection, version: int, *args: Any,
-           scope: str = "all") -> Any:
-    """Call ``fn(con, *args)`` through the cache; ``args`` must be hashable values."""
+           scope: str | None = None) -> Any:
+    """Call ``fn(con, *args)`` through the cache; ``args`` must be hashable values.
+
+    The key holds what ``con`` may read (``store.operation_access.scope_key``), so a result
+    computed on one person's cursor is served only to people who may see the same operations.
+    ``scope`` adds to it (a role, say); it can never widen it.
+    """
     # The database path is part of the key: two databases can be at the same data version.
-    return _run(f"{fn.__module__}.{fn.__qualname__}", str(settings().db_path), version, scope,
+    key = scope_key(con) + ("" if scope is None else f"|{scope}")
+    return _run(f"{fn.__module__}.{fn.__qualname__}", str(settings().db_path), version, key,
                 args, _con=con)

@@ -12,6 +12,7 @@ import duckdb
 import streamlit as st
 
 from store.connection import lock_down, open_db
+from store.operation_access import scoped
 from store.reference import load_reference
 from store.settings import settings
 from store.submissions import recover_interrupted
@@ -36,4 +37,26 @@ def shared_connection(db_path: str) -> duckdb.DuckDBPyConnection:
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor that reads everything: for signing in, the audit trail and administrators.
+
+    Pages read through ``person_cursor`` instead (``ui.shell.page_setup`` hands it over).
+    """
     return shared_connection(str(settings().db_path)).cursor()
+
+
+def person_cursor(role: str, operations: frozenset[str]) -> duckdb.DuckDBPyConnection:
+    """A cursor that reads only the operations this person may see (need to know).
+
+    Administrators see every operation and edit reference data, so theirs is not narrowed;
+    everyone else's shadows each operation table with a view of what they may see
+    (``store.operation_access.scoped``).
+    """
+    if role == "admin":
+        return cursor()
+    return scoped(shared_connection(str(settings().db_path)), operations)
+
+
+def writer_cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor for saving uploads: ingest checks the uploader's access itself, and must see
+    every earlier version to keep versions and duplicates right. Never used to show figures."""
+    return cursor()

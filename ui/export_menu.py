@@ -21,7 +21,8 @@ from exports.downloads import export_table as table_download
 from exports.pack import build_briefing
 from metrics.charts.style import ChartSpec
 from store.settings import settings
-from ui.connection import shared_connection
+from ui import downloads
+from ui.connection import person_cursor
 
 CHART_BUTTONS = (("svg", "Image (SVG)"), ("png", "Image (PNG)"), ("pdf", "Image (PDF)"),
                  ("csv", "Chart data (CSV)"), ("txt", "Description (text)"))
@@ -39,10 +40,12 @@ def export_context(ctx: Any) -> ExportContext:
                          operation_name=ctx.operation_name)
 
 
-def _cursor_maker() -> Callable[[], Any]:
-    # Taken on the script thread; each build runs on another thread and needs its own cursor.
-    con = shared_connection(str(settings().db_path))
-    return con.cursor
+def _cursor_maker(ctx: Any) -> Callable[[], Any]:
+    """Each build runs on another thread and needs its own cursor: one that reads only what
+    the person who clicked may see, so a pack's charts, alt text and notes cannot reach a
+    restricted operation they have not been granted."""
+    role, operations = ctx.user.role, ctx.user.operations
+    return lambda: person_cursor(role, operations)
 
 
 def _allowed(ctx: Any, what: str, *, explain: bool = False) -> bool:
@@ -60,15 +63,15 @@ def export_chart(spec: ChartSpec, ctx: Any, key: str) -> None:
     """Download buttons for a chart: marked SVG, PNG and PDF, its data and its description."""
     if not _allowed(ctx, "chart"):
         return
-    ectx, cursor = export_context(ctx), _cursor_maker()
+    ectx, cursor = export_context(ctx), _cursor_maker(ctx)
     with st.popover("Download this chart", icon=":material/download:"):
         csv_marked = st.checkbox("Put the marking in the first line of the CSV",
                                  key=f"{key}-csv-marking")
         for fmt, label in CHART_BUTTONS:
             def build(fmt: str = fmt) -> bytes:
                 return chart_download(cursor(), spec, ectx, fmt, marking_line=csv_marked).data
-            st.download_button(label, data=build, file_name=_chart_file(spec, ectx, fmt),
-                               mime=MIME[fmt], key=f"{key}-{fmt}", on_click="ignore")
+            downloads.button(label, build, file_name=_chart_file(spec, ectx, fmt),
+                             mime=MIME[fmt], key=f"{key}-{fmt}", on_click="ignore")
 
 
 def _chart_file(spec: ChartSpec, ectx: ExportContext, fmt: str) -> str:
@@ -79,14 +82,14 @@ def export_table(df: pd.DataFrame, ctx: Any, name: str, key: str) -> None:
     """Download buttons for a table: CSV and XLSX, text cells made safe for spreadsheets."""
     if not _allowed(ctx, "table"):
         return
-    ectx, cursor = export_context(ctx), _cursor_maker()
+    ectx, cursor = export_context(ctx), _cursor_maker(ctx)
     with st.popover("Download this table", icon=":material/download:"):
         marked = st.checkbox("Put the marking in the first line of the CSV", key=f"{key}-marking")
         for fmt, label in (("csv", "Table (CSV)"), ("xlsx", "Table (Excel)")):
             def build(fmt: str = fmt) -> bytes:
                 return table_download(cursor(), df, ectx, name, fmt, marking_line=marked).data
-            st.download_button(label, data=build, file_name=ectx.file_name(name, fmt),
-                               mime=MIME[fmt], key=f"{key}-{fmt}", on_click="ignore")
+            downloads.button(label, build, file_name=ectx.file_name(name, fmt),
+                             mime=MIME[fmt], key=f"{key}-{fmt}", on_click="ignore")
 
 
 def briefing_pack(ctx: Any, key: str = "briefing") -> None:
@@ -96,7 +99,7 @@ def briefing_pack(ctx: Any, key: str = "briefing") -> None:
         return
     if not _allowed(ctx, "pack", explain=True):
         return
-    ectx, cursor = export_context(ctx), _cursor_maker()
+    ectx, cursor = export_context(ctx), _cursor_maker(ctx)
     operation, as_at, who = ctx.filters.operation, ctx.filters.as_at, ectx.who
     with st.popover("Briefing pack", icon=":material/slideshow:"):
         st.caption(f"Marked {ectx.marking}; figures as at {ectx.as_at_text}, data version "
@@ -104,6 +107,6 @@ def briefing_pack(ctx: Any, key: str = "briefing") -> None:
         for fmt, label in (("pptx", "Briefing pack (PowerPoint)"), ("pdf", "Briefing pack (PDF)")):
             def build(fmt: str = fmt) -> bytes:
                 return build_briefing(cursor(), operation, as_at, fmt, who)[1]
-            st.download_button(label, data=build, file_name=ectx.file_name("briefing-pack", fmt),
-                               mime=MIME[fmt], key=f"{key}-{fmt}", on_click="ignore")
+            downloads.button(label, build, file_name=ectx.file_name("briefing-pack", fmt),
+                             mime=MIME[fmt], key=f"{key}-{fmt}", on_click="ignore")
 

@@ -21,7 +21,7 @@ from metrics.query import Filters
 from store.connection import data_version
 from store.settings import ROOT, settings
 from ui import auth, cache, roles
-from ui.connection import cursor
+from ui.connection import cursor, person_cursor
 
 # (file, label, icon) — the menu, in order. Every file here calls page_setup first.
 PAGES = (
@@ -55,18 +55,20 @@ class PageContext:
 
 
 def page_setup(title: str, *, filters: bool = True) -> PageContext:
+    # Our own drawing, sent inline as SVG: a material icon as favicon is fetched from Google's
+    # font host, and nothing may be fetched from outside (issue 9).
     st.set_page_config(page_title=f"{title} · NVCRP operation results", layout="wide",
-                       page_icon=":material/directions_car:")
-    con = cursor()
-    version = data_version(con)
+                       page_icon=ROOT / "ui" / "page_icon.svg")
+    raw = cursor()
+    version = data_version(raw)
     _marking_banner()
-    user = auth.gate(auth.current_page_file(), con)
+    user = auth.gate(auth.current_page_file(), raw)
+    # From here on the page reads only what this person may see: restricted operations they
+    # have not been granted are absent from every query (store.operation_access.scoped).
+    con = person_cursor(user.role, user.operations)
     _menu(user)
     auth.sign_out_button(user, con)
-    ops = cache.cached(query.operations, con, version, scope=user.scope())
-    # Restricted operations the person may not see never reach the filters (or anything
-    # the page asks for with them).
-    ops = ops[ops["code"].isin(user.operations)] if not ops.empty else ops
+    ops = cache.cached(query.operations, con, version)
     illustrative = bool(cache.cached(query.is_illustrative, con, version))
     chosen = _sidebar_filters(ops, con, version) if filters else Filters(operation=None,
                                                                          as_at=date.today())

@@ -23,7 +23,9 @@ from loaders.template import build_template
 from metrics.format import fmt_date
 from metrics.tracker import shown_value
 from store.settings import settings
-from ui.connection import WRITE_LOCK
+from store.operation_access import scope_key
+from ui import downloads
+from ui.connection import WRITE_LOCK, writer_cursor
 
 ACCEPTED_TYPES = ["xlsx", "csv", "ods"]
 MAX_UPLOAD_MB = 25
@@ -49,8 +51,11 @@ def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
     ``confirm=False`` saves a first version straight away but stops at 'needs_confirmation'
     when the file would replace an earlier version; call again with ``confirm=True`` to save.
     """
+    # Saving writes to tables a person's reading cursor shows only as narrowed views, and
+    # must see every earlier version of the return: ingest runs on a writer cursor and
+    # checks the uploader's access itself.
     with WRITE_LOCK:
-        return ingest_bytes(con, data, name, user=person.name, settings=settings(),
+        return ingest_bytes(writer_cursor(), data, name, user=person.name, settings=settings(),
                             confirm_replace=confirm, submitter=person)
 
 
@@ -105,7 +110,8 @@ def template_name(kind: str, version: int, operation: str | None = None,
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _template(kind: str, operation: str | None, submitter: str | None, version: int,
-              _con: duckdb.DuckDBPyConnection) -> bytes:
+              scope: str, _con: duckdb.DuckDBPyConnection) -> bytes:
+    # ``scope``: the template's lists name only the operations the cursor may read.
     ref = Reference.from_db(_con)
     buffer = io.BytesIO()
     build_template(kind, ref, operation=operation, submitter=submitter).save(buffer)
@@ -115,7 +121,7 @@ def _template(kind: str, operation: str | None, submitter: str | None, version: 
 def template_bytes(con: duckdb.DuckDBPyConnection, kind: str, version: int, *,
                    operation: str | None = None, submitter: str | None = None) -> bytes:
     """A blank return template built in memory, cached on the data version."""
-    return _template(kind, operation, submitter, version, _con=con)
+    return _template(kind, operation, submitter, version, scope_key(con), _con=con)
 
 
 def outcome_text(result: IngestResult) -> str:
@@ -196,10 +202,10 @@ def _issues(result: IngestResult, workbook: bytes | None) -> None:
     st.dataframe(issues_table(result), hide_index=True, width="stretch",
                  column_config={"Message": st.column_config.TextColumn(width="large")})
     if workbook and result.upload_id is not None:
-        st.download_button("Download the file with its problems marked", workbook,
-                           file_name=error_workbook_name(result.file, result.upload_id),
-                           mime=XLSX_MIME, icon=":material/download:", on_click="ignore",
-                           key=f"issues-{result.upload_id}")
+        downloads.button("Download the file with its problems marked", workbook,
+                         file_name=error_workbook_name(result.file, result.upload_id),
+                         mime=XLSX_MIME, icon=":material/download:", on_click="ignore",
+                         key=f"issues-{result.upload_id}")
 
 
 def _confirmation(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: str,
