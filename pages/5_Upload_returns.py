@@ -1,7 +1,7 @@
 """Upload returns: check and load force, ports and spend returns; download blank templates."""
 
 from metrics import query
-from ui import uploads
+from ui import downloads, uploads
 from ui.shell import page_setup
 
 ctx = page_setup("Upload returns", filters=False)
@@ -44,7 +44,7 @@ with force_col, st.container(border=True):
                          format_func=lambda c: force_names.get(c, c), key="tpl_force",
                          placeholder="Any force (chosen in the file)")
     if op:
-        st.download_button(
+        downloads.button(
             "Download force return", uploads.template_bytes(ctx.con, "force-return", ctx.version,
                                                             operation=op, submitter=force),
             file_name=uploads.template_name("force-return", ctx.version, op, force),
@@ -55,7 +55,7 @@ with ports_col, st.container(border=True):
     if ports_ops:
         port_op = st.selectbox("Ports operation", ports_ops, index=len(ports_ops) - 1,
                                format_func=lambda c: names.get(c, c), key="tpl_ports_op")
-        st.download_button(
+        downloads.button(
             "Download ports return", uploads.template_bytes(ctx.con, "ports-return", ctx.version,
                                                             operation=port_op),
             file_name=uploads.template_name("ports-return", ctx.version, port_op),
@@ -66,7 +66,7 @@ with ports_col, st.container(border=True):
 with spend_col, st.container(border=True):
     st.subheader("Spend return", anchor=False)
     st.caption("One grant recipient, one financial year: choose the grant in the file.")
-    st.download_button(
+    downloads.button(
         "Download spend return", uploads.template_bytes(ctx.con, "spend-return", ctx.version),
         file_name=uploads.template_name("spend-return", ctx.version),
         mime=uploads.XLSX_MIME, icon=":material/download:", on_click="ignore",

@@ -6,7 +6,7 @@ import streamlit as st
 
 from metrics import audit_log
 from metrics import format as fmt
-from ui import admin, auth, widgets
+from ui import admin, auth, downloads, widgets
 from ui.shell import page_setup
 
 ctx = page_setup("Audit log", filters=False)
@@ -49,10 +49,10 @@ widgets.table(log, key="audit_table", column_config={
     "data_version": st.column_config.NumberColumn("Data version", format="%d"),
 })
 file_name = admin.audit_file_name(start, end, latest)
-st.download_button("Download these rows as CSV", data=admin.audit_csv(log), file_name=file_name,
-                   mime="text/csv", key="audit_csv", icon=":material/download:",
-                   on_click=admin.record_audit_download,
-                   args=(ctx.con, user, file_name, len(log)))
+downloads.button("Download these rows as CSV", data=admin.audit_csv(log), file_name=file_name,
+                 mime="text/csv", key="audit_csv", icon=":material/download:",
+                 on_click=admin.record_audit_download,
+                 args=(ctx.con, user, file_name, len(log)))
 
 st.subheader("Rows by action", anchor=False)
 widgets.table(ctx.q(audit_log.counts_by_action, latest, start, end), key="audit_counts",
