@@ -35,7 +35,8 @@ demo: $(VENV)/.installed
 
 run: $(VENV)/.installed $(DB)
 	NVCRP_DB=$(DB) $(PY) -m store users bootstrap
-	NVCRP_DB=$(DB) $(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
+	# serve.py: the dashboard behind the app's security headers and download guard (ui/http_guards.py).
+	NVCRP_DB=$(DB) $(VENV)/bin/streamlit run serve.py --server.port $(PORT)
 
 test: $(VENV)/.installed system
 	$(PY) -m pytest

@@ -38,12 +38,16 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(db: Path, workdir: Path) -> Iterator[str]:
-    """A ``streamlit run`` of the dashboard on ``db`` at a free local port; stopped by its PID."""
+    """A ``streamlit run`` of the dashboard on ``db`` at a free local port; stopped by its PID.
+
+    It runs ``serve.py``, as ``make run`` and a deployment do, so the app's own HTTP guards
+    (security headers, the download guard) are in front of every page the tests open.
+    """
     port = _free_port()
     env = {**os.environ, "NVCRP_DB": str(db)}
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 — closed below, after the server
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
