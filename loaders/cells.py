@@ -7,9 +7,12 @@ Numbers (SECURITY.md rows 9–11)
   "more than 300", "over 300", "at least 300", "300+", ">300" → at_least 300;
   "about 2,000", "approx. 2000", "c. 50", "~50", "around 50" → approximately;
   "estimated 40", "est. 40", "40 (est)" → estimate. Anything else is exact.
-- Blank, "N/A", "n/a", "-", "–", "n/k", "not known", "unknown", "not recorded" → not recorded
-  (value None), which is not the same as 0. "nil", "none" and "zero" mean 0: in police returns a
-  "nil return" reports that nothing happened.
+- "Nothing" follows the Government Statistical Service symbols, one rule for every return and
+  column (``nothing``): a dash on its own ("-", "–", "—", and " - " or "-   " as Excel writes an
+  accounting-format zero to CSV, also after "£"), "nil", "none" and "zero" mean 0: in police
+  returns a "nil return" reports that nothing happened. Blank, "N/A", "n/k", "TBC", "..", "x",
+  "?", "not known" and the like mean not recorded (value None), which is not the same as 0;
+  where a figure is required that is a located issue quoting what was typed.
 - Refused with a message: negative figures, fractions where a count is expected, more than two
   decimal places, figures of a trillion or more, percentages,
   "£" in a count column, dates, and any other text. Never NaN or infinity.
@@ -29,9 +32,14 @@ from decimal import Decimal
 
 from loaders.layouts import QUALIFIERS
 
-NOT_RECORDED = frozenset({"", "n/a", "na", "n.a.", "-", "–", "—", "n/k", "nk", "not known",
-                          "unknown", "not recorded", "not available", "tbc", "?"})
+# Government Statistical Service symbols and the words forces use for them (issue 9).
+NOT_RECORDED = frozenset({"", "n/a", "na", "n.a.", "n/k", "nk", "not known", "unknown",
+                          "not recorded", "not available", "tbc", "tba", "to be confirmed", "..",
+                          "...", "x", "?", ":", "[x]", "[z]", "[c]", "[w]"})
 ZERO_WORDS = frozenset({"nil", "none", "zero"})
+DASHES = "-‐‑‒–—―−"   # hyphen-minus, hyphens, figure dash, en and em dashes, bar, minus sign
+NOTHING_HELP = ("A dash or 'nil' means 0; a blank cell, 'N/A', 'n/k', 'TBC', '..', 'x' or '?' "
+                "means the figure was not recorded.")
 PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (  # longest first within each qualifier so "at least" wins over "at"
     ("at_least", ("more than", "greater than", "in excess of", "at least", "minimum", "min.",
                   "over", ">=", "≥", ">")),
@@ -44,8 +52,9 @@ SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (("at_least", ("+", "plus", 
             ("estimate", ("(est)", "(est.)", "(estimate)", "(estimated)", "est.", "estimated")))
 MULTIPLIERS = {"million": 6, "mn": 6, "m": 6, "thousand": 3, "k": 3, "billion": 9, "bn": 9}
 _NUMBER = re.compile(r"^(\d{1,3}(?:[, ]\d{3})+|\d+)(\.\d+)?$")
-NUMBER_HELP = ("Write a figure such as 1200, 1,200 or £1,200; you may add 'at least', 'about' or "
-               "'estimated' before it, or leave the cell blank (or 'N/A') if it was not recorded.")
+NUMBER_HELP = ("Write a figure such as 1200, 1,200 or £1,200 (0, a dash or 'nil' for none); you "
+               "may add 'at least', 'about' or 'estimated' before it, or leave the cell blank (or "
+               "write 'N/A' or 'TBC') if it was not recorded.")
 
 QUALIFIER_ALIASES = {
     **{label: code for label, code in QUALIFIERS.items()}, **{code: code for code in QUALIFIERS.values()},
@@ -77,6 +86,42 @@ MAX_FIGURE = Decimal("999999999999")   # the store's DECIMAL(14, 2) money column
 TEXT_LIMIT = 2_000
 MAX_FIGURE_FLOAT = float(MAX_FIGURE)
 _INVISIBLE = {"Cf", "Cc", "Co", "Cs", "Cn"}
+
+
+def nothing(raw: object) -> str | None:
+    """'zero' for a dash or 'nil', 'not_recorded' for blank, 'N/A', 'TBC' and the like, else None.
+
+    A dash alone is how an accounting-format zero reaches a CSV (Excel writes " -   "), and
+    the GSS symbol for nil; "£ -" is the same zero in a money column.
+    """
+    if raw is None:
+        return "not_recorded"
+    if not isinstance(raw, str):
+        return None
+    text = " ".join(clean_text(raw).lower().split())
+    if text in NOT_RECORDED:
+        return "not_recorded"
+    if text in ZERO_WORDS:
+        return "zero"
+    bare = text.removeprefix("£").removeprefix("gbp").strip()
+    if bare and all(ch in DASHES for ch in bare):
+        return "zero"
+    return None
+
+
+def reads_as_blank(raw: object) -> bool:
+    """True for a cell that states no value in a column that is not a figure (a date, a
+    choice from a list, a code): blank, a 'not recorded' word, or a dash."""
+    return nothing(raw) is not None
+
+
+def not_recorded_note(raw: object) -> str:
+    """'' for an empty cell; else " ('TBC' means not recorded)" to quote what was typed."""
+    if is_blank(raw):
+        return ""
+    if nothing(raw) == "zero":   # a dash or 'nil' where a figure is not expected
+        return f" ({_show(raw)} is not a value this cell can take)"
+    return f" ({_show(raw)} means not recorded)"
 
 
 @dataclass(frozen=True)
@@ -114,12 +159,16 @@ def quick_number(raw: float, *, integer: bool) -> tuple[Decimal | int, str] | No
 
 
 def _parse_text(text: str, raw: object, *, money: bool, integer: bool) -> Parsed:
-    if text in NOT_RECORDED:
+    meaning = nothing(text)
+    if meaning == "not_recorded":
         return Parsed(None, "not_recorded")
-    if text in ZERO_WORDS:
+    if meaning == "zero":
+        if not money and text.startswith(("£", "gbp")):
+            return Parsed(None, "exact", f"{_show(raw)} is an amount of money, but this column "
+                          "holds a count. Enter the count only.")
         return Parsed(Decimal(0), "exact")
     qualifier, text = _strip_qualifier(text)
-    if text.startswith(("-", "−", "(")) and any(ch.isdigit() for ch in text):
+    if text.startswith(tuple(DASHES) + ("(",)) and any(ch.isdigit() for ch in text):
         return Parsed(None, qualifier, f"{_show(raw)} is negative; figures cannot be below 0. "
                       "Enter the figure without a minus sign, or correct it.")
     if "%" in text:
@@ -181,22 +230,25 @@ def _checked(number: int | float | Decimal, qualifier: str, raw: object, *, inte
     if value == value.to_integral_value():
         value = value.quantize(Decimal(1))
     elif integer:
-        return Parsed(None, qualifier, f"{_plain(value)} is not a whole number; this column holds a "
+        return Parsed(None, qualifier, f"{_show(raw)} is not a whole number; this column holds a "
                       "count. Enter a whole number.")
     value = value.normalize() if value != value.to_integral_value() else value
     if -value.as_tuple().exponent > 2:  # type: ignore[operator]
         # The store keeps two decimal places; a third would be rounded away silently.
-        return Parsed(None, qualifier, f"{_plain(value)} has more than two decimal places. Round it "
+        return Parsed(None, qualifier, f"{_show(raw)} has more than two decimal places. Round it "
                       "to pence (two decimal places).")
     return Parsed(value, qualifier)
 
 
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+def shown(raw: object) -> str:
+    """A cell as the person typed it: a number read as -2.0 is shown as -2, as Excel shows it."""
+    if isinstance(raw, float) and math.isfinite(raw):
+        return str(int(raw)) if raw.is_integer() else format(raw, ".15g")
+    return raw if isinstance(raw, str) else str(raw)
 
 
 def _show(raw: object) -> str:
-    text = raw if isinstance(raw, str) else str(raw)
+    text = shown(raw)
     return repr(text[:60] + ("…" if len(text) > 60 else ""))
 
 

@@ -71,8 +71,9 @@ def number_cell(ctx: Context, at: At, raw: Any, *, money: bool,
 
 def date_cell(ctx: Context, at: At, raw: Any, *, earliest: date | None = None,
               latest: date | None = None) -> date | None:
-    """A date within ``earliest``..``latest`` (when given); None when blank or wrong."""
-    if is_blank(raw):
+    """A date within ``earliest``..``latest`` (when given); None when blank, 'not recorded'
+    (or a dash: ``cells.nothing``) or wrong."""
+    if cells.reads_as_blank(raw):
         return None
     day, problem = cells.parse_date(raw, epoch_1904=ctx.wb.epoch_1904)
     if problem or day is None:
@@ -102,7 +103,7 @@ def identifier_ok(ctx: Context, at: At, raw: Any) -> bool:
 
 def force_cell(ctx: Context, at: At, raw: Any) -> str | None:
     """A force name, short name, slug or ONS code → force code, or an error with suggestions."""
-    if is_blank(raw) or not identifier_ok(ctx, at, raw):
+    if cells.reads_as_blank(raw) or not identifier_ok(ctx, at, raw):
         return None
     code = ctx.ref.matcher.resolve(raw)
     if code is None:
@@ -114,7 +115,7 @@ def force_cell(ctx: Context, at: At, raw: Any) -> str | None:
 
 
 def port_cell(ctx: Context, at: At, raw: Any) -> str | None:
-    if is_blank(raw) or not identifier_ok(ctx, at, raw):
+    if cells.reads_as_blank(raw) or not identifier_ok(ctx, at, raw):
         return None
     code = ctx.ref.port_code(raw)
     if code is None:
@@ -126,7 +127,7 @@ def port_cell(ctx: Context, at: At, raw: Any) -> str | None:
 
 def pillar_cell(ctx: Context, at: At, raw: Any) -> str | None:
     """'P2', 'Disrupting organised criminal networks' or 'P2 - Disrupting …' → 'P2'."""
-    if is_blank(raw) or not identifier_ok(ctx, at, raw):
+    if cells.reads_as_blank(raw) or not identifier_ok(ctx, at, raw):
         return None
     text = normalise_header(raw)
     for code, entry in ctx.ref.pillars.items():
@@ -140,7 +141,7 @@ def pillar_cell(ctx: Context, at: At, raw: Any) -> str | None:
 
 
 def operation_cell(ctx: Context, at: At, raw: Any) -> str | None:
-    if is_blank(raw) or not identifier_ok(ctx, at, raw):
+    if cells.reads_as_blank(raw) or not identifier_ok(ctx, at, raw):
         return None
     text = cells.clean_text(raw).upper()
     if text in ctx.ref.operations:
@@ -154,7 +155,7 @@ def operation_cell(ctx: Context, at: At, raw: Any) -> str | None:
 
 def choice_cell(ctx: Context, at: At, raw: Any, kind: str) -> str | None:
     """A status, result or category from its list (case and spacing do not matter)."""
-    if is_blank(raw):
+    if cells.reads_as_blank(raw):
         return None
     options = CHOICES[kind]
     text = normalise_header(raw)
@@ -186,7 +187,10 @@ def typed_cell(ctx: Context, at: At, raw: Any, column: Column) -> tuple[Any, str
         return choice_cell(ctx, at, raw, kind), None
     if kind in IDENTIFIER_KINDS and not is_blank(raw) and not identifier_ok(ctx, at, raw):
         return None, None
-    # Free text is stored as written, even when it starts with '=' (SECURITY.md row 22).
+    if column.required and cells.reads_as_blank(raw):
+        return None, None   # 'TBC' is no container number: the caller says it must be filled in
+    # Free text is stored as written, even when it starts with '=' (SECURITY.md row 22); an
+    # optional note or description of 'N/A' is kept as the words typed.
     return (cells.clean_text(raw) or None), None
 
 
@@ -278,7 +282,8 @@ def _plain_text(column: Column, distinct: dict[Any, None]) -> dict[Any, Any]:
     if column.kind in READ_KINDS:
         return {}
     return {v: (text, None) for v in distinct if type(v) is str and len(v) <= cells.TEXT_LIMIT
-            and v.isascii() and v.isprintable() and (text := v.strip())}
+            and v.isascii() and v.isprintable() and (text := v.strip())
+            and not (column.required and cells.reads_as_blank(text))}
 
 
 def _mixed_numbers(raws: list[Any]) -> bool:
@@ -302,7 +307,7 @@ def _clean_read(ctx: Context, at: At, raw: Any, column: Column) -> Any:
         return _BAD
     before = len(ctx.issues)
     hit = typed_cell(ctx, at, raw, column)
-    if len(ctx.issues) != before:
+    if len(ctx.issues) != before or (column.required and hit[0] is None):
         del ctx.issues[before:]
         return _BAD
     ctx.memo[key] = hit
@@ -310,17 +315,25 @@ def _clean_read(ctx: Context, at: At, raw: Any, column: Column) -> Any:
 
 
 def _located_read(ctx: Context, at: At, raw: Any, column: Column) -> tuple[Any, list[Issue]]:
-    """A cell with issues read where it is, so each issue names its own row."""
+    """A cell with issues read where it is, so each issue names its own row; one issue a cell.
+
+    A required cell that states nothing (blank, 'TBC', 'N/A': ``cells.nothing``) is one
+    'required-blank' quoting what was typed; it never reaches the store as a missing value."""
     before = len(ctx.issues)
-    if column.required and is_blank(raw):
-        ctx.error("required-blank", f"{column.header!r} must be filled in on every row.",
-                  at.sheet, at.row, at.col, at.header)
-        hit: Any = (None, None)
-    else:
-        hit = typed_cell(ctx, at, raw, column)
+    hit: Any = (None, None) if is_blank(raw) else typed_cell(ctx, at, raw, column)
+    if column.required and hit[0] is None and len(ctx.issues) == before:
+        ctx.error("required-blank", required_text(column, raw),
+                  at.sheet, at.row, at.col, at.header, None if is_blank(raw) else raw)
     issues = ctx.issues[before:]
     del ctx.issues[before:]
     return hit, issues
+
+
+def required_text(column: Column, raw: Any) -> str:
+    """"'Amount (£)' must be filled in on every row ('TBC' means not recorded). …"."""
+    what = "the figure, or 0 if there was none" if column.kind in NUMBER_KINDS else "it"
+    return (f"{column.header!r} must be filled in on every row{cells.not_recorded_note(raw)}. "
+            f"Enter {what}.")
 
 
 def _put_issues(ctx: Context, sheet: Sheet, where: tuple[Table, Header], values: dict[str, list[Any]],

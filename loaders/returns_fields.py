@@ -27,13 +27,15 @@ def apply_fields(layout: Layout, sheet: Sheet, stop: int, ctx: Context,
     ordered = sorted(layout.fields, key=lambda f: f.key != "operation")
     for fld in ordered:
         got = found.get(fld.key)
-        if got is None or is_blank(got.raw):
+        if got is None or cells.reads_as_blank(got.raw):
             if fld.required:
+                raw = got.raw if got else ""
                 where = (f"next to the label {got.label!r}" if got else
                          f"in column B, with {fld.label!r} in column A, above the table")
-                ctx.error("field-missing", f"{fld.label!r} is missing. Enter it {where}.",
+                ctx.error("field-missing", f"{fld.label!r} is missing"
+                          f"{cells.not_recorded_note(raw)}. Enter it {where}.",
                           sheet.name, got.row if got else None, got.col if got else None,
-                          fld.label)
+                          fld.label, None if is_blank(raw) else raw)
             continue
         field_value(fld.key, got.raw, At(sheet.name, got.row, got.col, got.label), ctx, pr)
 
@@ -130,9 +132,10 @@ def long_form_field(sheet: Sheet, r: int, key: str, header: Header, ctx: Context
         return
     raw = cell(sheet.rows[r], col)
     at = At(sheet.name, r, col, header.names.get(key, key))
-    if is_blank(raw):
-        ctx.error("field-missing", f"{at.header!r} is blank. Fill it in on every line.",
-                  at.sheet, at.row, at.col, at.header)
+    if cells.reads_as_blank(raw):
+        ctx.error("field-missing", f"{at.header!r} is blank{cells.not_recorded_note(raw)}. "
+                  "Fill it in on every line.", at.sheet, at.row, at.col, at.header,
+                  None if is_blank(raw) else raw)
         return
     text = normalise_header(raw)
     if key not in first:

@@ -71,6 +71,7 @@ class Figures:
     total_raw: Any = ""
     parts: list[Part] = field(default_factory=list)
     note: str | None = None
+    faulty: bool = False              # a cell of this measure already has an error
 
 
 def value_row(code: str, part: Part, sheet: str, note: str | None = None,
@@ -93,7 +94,7 @@ def figures_to_values(fig: Figures, sheet: str, ctx: Context) -> list[dict[str, 
     out = [value_row(fig.code, p, sheet) for p in fig.parts if p.day is not None]
     numbers = [p for p in fig.parts if p.parsed.value is not None]
     computed = sum((p.parsed.value or Decimal(0) for p in numbers), Decimal(0))
-    if fig.total is not None:
+    if fig.total is not None and (fig.total.parsed.value is not None or not numbers):
         total = fig.total.parsed
         exact = total.qualifier == "exact" and all(p.parsed.qualifier == "exact" for p in numbers)
         if numbers and total.value is not None and exact and total.value != computed:
@@ -114,17 +115,20 @@ def figures_to_values(fig: Figures, sheet: str, ctx: Context) -> list[dict[str, 
 
 
 def required_missing(fig: Figures | None, code: str, sheet: str, ctx: Context) -> None:
-    """A required measure must be stated: 0 is a statement, blank and 'N/A' are not."""
+    """A required measure must be stated: 0 (or a dash) is a statement, blank, 'N/A' and 'TBC'
+    are not. A measure whose cells already have an error gets no second message."""
     stated = fig is not None and (
         (fig.total is not None and fig.total.parsed.value is not None)
         or any(p.parsed.value is not None for p in fig.parts))
-    if stated or not ctx.ref.measures[code]["required"]:
+    if stated or not ctx.ref.measures[code]["required"] or (fig is not None and fig.faulty):
         return
     label = ctx.ref.measures[code]["label"]
     row = fig.row if fig else None
     col = fig.total_col if fig else None
-    ctx.error("required-blank", f"{label!r} must be filled in: enter the figure, or 0 if there "
-              "were none.", sheet, row, col, "Total" if fig else None)
+    raw = fig.total_raw if fig else ""
+    ctx.error("required-blank", f"{label!r} must be filled in{cells.not_recorded_note(raw)}: "
+              "enter the figure, or 0 if there were none.", sheet, row, col,
+              "Total" if fig else None, None if is_blank(raw) else raw)
 
 
 def measure_of(ctx: Context, at: At, code_raw: Any, label_raw: Any) -> str | None:
@@ -228,8 +232,9 @@ def _force_measures(ctx: Context) -> list[str]:
 
 
 def row_qualifier(ctx: Context, at: At, raw: Any) -> str | None:
-    """The row's Qualifier column → a code; an unknown word is an error, blank is None."""
-    if is_blank(raw):
+    """The row's Qualifier column → a code; an unknown word is an error, blank is None (and so
+    are 'N/A', 'TBC' and a dash: ``cells.nothing``)."""
+    if cells.reads_as_blank(raw):
         return None
     code = cells.parse_qualifier(raw)
     if code is None:
@@ -253,8 +258,10 @@ def measure_row(sheet: Sheet, r: int, code: str, header: Header, days: dict[int,
     for col, day in targets:
         raw = cell(row, col)
         head = day if day else header.names.get("total" if col == fig.total_col else "after_week")
+        before = len(ctx.issues)
         parsed = number_cell(ctx, At(sheet.name, r, col, head), raw, money=money,
                              integer=not money)
+        fig.faulty = fig.faulty or len(ctx.issues) > before
         if parsed is None:
             continue
         if parsed.value is None:
@@ -272,8 +279,11 @@ def measure_row(sheet: Sheet, r: int, code: str, header: Header, days: dict[int,
 # --- the long-form CSV ---------------------------------------------------------------------
 
 def long_line(sheet: Sheet, r: int, header: Header, ctx: Context, pr: ParsedReturn,
-              first: dict[str, tuple[str, int]]) -> tuple[str, Part, str | None] | None:
-    """One CSV line → (measure, part, note); header fields must agree on every line."""
+              first: dict[str, tuple[str, int]],
+              faulty: set[str]) -> tuple[str, Part, str | None] | None:
+    """One CSV line → (measure, part, note); header fields must agree on every line.
+
+    A measure whose value cell has an error is added to ``faulty`` (one message a cell)."""
     row, cols = sheet.rows[r], header.columns
     for key in ("operation", "force", "data_as_of"):
         long_form_field(sheet, r, key, header, ctx, pr, first)
@@ -291,7 +301,10 @@ def long_line(sheet: Sheet, r: int, header: Header, ctx: Context, pr: ParsedRetu
         return None
     money = ctx.ref.measures[code]["unit"] == "gbp"
     at = At(sheet.name, r, cols["value"], "Value")
+    before = len(ctx.issues)
     parsed = number_cell(ctx, at, cell(row, cols["value"]), money=money, integer=not money)
+    if len(ctx.issues) > before:
+        faulty.add(code)
     if parsed is None:
         return None
     row_q = row_qualifier(ctx, At(sheet.name, r, cols.get("qualifier", 0), "Qualifier"),
@@ -311,11 +324,12 @@ def parse_long(sheet: Sheet, header: Header, ctx: Context,
     figures: dict[str, Figures] = {}
     lines: dict[tuple[str, date | None], int] = {}
     first: dict[str, tuple[str, int]] = {}
+    faulty: set[str] = set()
     for r in range(header.row + 1, len(sheet.rows)):
         if all(is_blank(v) for v in sheet.rows[r]):
             continue
         ctx.rows_read += 1
-        got = long_line(sheet, r, header, ctx, pr, first)
+        got = long_line(sheet, r, header, ctx, pr, first, faulty)
         if got is None:
             continue
         code, part, note = got
@@ -336,5 +350,6 @@ def parse_long(sheet: Sheet, header: Header, ctx: Context,
     for fig in figures.values():
         values += figures_to_values(fig, sheet.name, ctx)
     for code in _force_measures(ctx):
-        required_missing(figures.get(code), code, sheet.name, ctx)
+        if code not in faulty:
+            required_missing(figures.get(code), code, sheet.name, ctx)
     return values

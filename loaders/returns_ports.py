@@ -44,11 +44,14 @@ def parse_ports(sheet: Sheet, header: Header, ctx: Context) -> list[dict[str, An
         if all(is_blank(v) for v in inputs):
             continue        # no figures for this port (its name alone states nothing)
         at = At(sheet.name, r, port_col, header.names["port"])
-        port = port_cell(ctx, at, cell(row, port_col))
+        raw_port = cell(row, port_col)
+        port = port_cell(ctx, at, raw_port)
         if port is None:
-            if is_blank(cell(row, port_col)):
-                ctx.error("required-blank", "This row has figures but no port. Pick the port "
-                          "from the dropdown list.", at.sheet, at.row, at.col, at.header)
+            if cells.reads_as_blank(raw_port):
+                ctx.error("required-blank", "This row has figures but no port"
+                          f"{cells.not_recorded_note(raw_port)}. Pick the port from the "
+                          "dropdown list.", at.sheet, at.row, at.col, at.header,
+                          None if is_blank(raw_port) else raw_port)
             continue
         if port in seen:
             ctx.error("duplicate-row", f"{ctx.ref.ports[port]!r} appears twice, in rows "
@@ -81,8 +84,8 @@ def port_row(sheet: Sheet, r: int, port: str, header: Header, measures: dict[str
         if parsed is None or parsed.value is None:
             if ctx.ref.measures[code]["required"] and (parsed is not None or is_blank(raw)):
                 ctx.error("required-blank", f"{at.header!r} must be filled in for every port "
-                          "with figures: enter the figure, or 0 if there were none.",
-                          at.sheet, at.row, at.col, at.header, raw)
+                          f"with figures{cells.not_recorded_note(raw)}: enter the figure, or 0 "
+                          "if there were none.", at.sheet, at.row, at.col, at.header, raw)
             if parsed is None:
                 continue
         qualifier = parsed.qualifier if parsed.value is not None else "not_recorded"

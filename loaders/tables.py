@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from loaders import layouts
+from loaders import cells, layouts
 from loaders.issues import Issue, column_letter, error, warning
 from loaders.layouts import Field, Table, normalise_header
 from loaders.records import Sheet, Workbook
@@ -79,8 +79,8 @@ class Context:
 def _where(sheet: str | None, row: int | None, col: int | None, header: Any,
            value: Any) -> dict[str, Any]:
     """0-based row and column → Excel row number and column letter."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)          # calamine reads every number as a float: show 7, not 7.0
+    if isinstance(value, float):
+        value = cells.shown(value)  # calamine reads every number as a float: show 7, not 7.0
     return {"sheet": sheet, "row": None if row is None else row + 1,
             "column": None if col is None else column_letter(col),
             "header": None if is_blank(header) else str(header),

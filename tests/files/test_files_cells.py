@@ -36,8 +36,8 @@ def test_row9_negative_count_refused() -> None:
 
 
 def test_row9_fractional_count_refused() -> None:
-    """A fractional count is a problem: '12.5 is not a whole number'."""
-    assert "12.5 is not a whole number" in (count(12.5).problem or "")
+    """A fractional count is a problem quoting it: "'12.5' is not a whole number"."""
+    assert "'12.5' is not a whole number" in (count(12.5).problem or "")
     assert "not a whole number" in (count("12.5").problem or "")
 
 
@@ -67,15 +67,34 @@ def test_row10_qualified_numbers_keep_qualifier(raw: str, value: int, qualifier:
     assert count(raw) == Parsed(Decimal(value), qualifier)
 
 
-@pytest.mark.parametrize("raw", [None, "", "  ", "N/A", "n/a", "-", "–", "n/k", "not known"])
+@pytest.mark.parametrize("raw", [None, "", "  ", "N/A", "n/a", "n/k", "not known", "TBC", "tbc",
+                                 "..", "x", "X", "?", "[x]"])
 def test_row11_not_recorded_distinct_from_zero(raw: object) -> None:
-    """Blank and 'not known' markers are not recorded (value None), never 0."""
+    """Blank and the GSS 'not available' markers are not recorded (value None), never 0."""
     assert count(raw) == Parsed(None, "not_recorded")
+    assert money(raw) == Parsed(None, "not_recorded")
 
 
-def test_row11_nil_means_zero() -> None:
-    """'nil' is a nil return: the figure 0, exact."""
-    assert count("Nil") == Parsed(Decimal(0), "exact")
+@pytest.mark.parametrize("raw", ["Nil", "nil", "-", " - ", "-   ", "   -   ", "–", "—", "−"])
+def test_row11_dash_and_nil_mean_zero(raw: str) -> None:
+    """A dash (as Excel writes an accounting-format zero to CSV) or 'nil' is the figure 0."""
+    assert count(raw) == Parsed(Decimal(0), "exact")
+    assert money(raw) == Parsed(Decimal(0), "exact")
+
+
+@pytest.mark.parametrize("raw", [" £ -   ", "£-", "£ –"])
+def test_row11_accounting_money_zero(raw: str) -> None:
+    """An accounting-format money zero is £0 in a money column, and money in a count column."""
+    assert money(raw) == Parsed(Decimal(0), "exact")
+    assert "amount of money" in (count(raw).problem or "")
+
+
+@pytest.mark.parametrize(("raw", "quoted"), [(-2.0, "'-2'"), ("-2", "'-2'"), (2.5, "'2.5'"),
+                                             ("2.50", "'2.50'"), ("–7", "'–7'")])
+def test_problems_quote_the_value_as_typed(raw: object, quoted: str) -> None:
+    """A problem quotes what was typed: -2 read as -2.0 is shown as -2."""
+    problem = count(raw).problem or ""
+    assert problem.startswith(quoted + " is "), problem
 
 
 @pytest.mark.parametrize("raw", ["abc", "12%", "1,2,3", "NaN", "inf", float("nan"), float("inf"),

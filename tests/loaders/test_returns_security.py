@@ -208,11 +208,37 @@ def test_not_recorded_is_distinct_from_zero() -> None:
     assert got["warrants"] == (None, "not_recorded") and got["charged"] == (Decimal(0), "exact")
 
 
-@pytest.mark.parametrize("written", [None, "n/k", "-"])
+@pytest.mark.parametrize("written", [None, "n/k", "TBC", "..", "x", "?"])
 def test_required_figure_blank_or_unknown_refused(written) -> None:
-    """Row 11: a required figure left blank or 'n/k' is refused at its Total cell."""
+    """Row 11: a required figure left blank, 'n/k' or 'TBC' is refused at its Total cell,
+    quoting what was typed."""
     pr = force(lambda ws: setattr(ws.cell(row_of(ws, "vehicles_recovered"), 13), "value", written))
-    assert where(one(pr, "required-blank")) == ("Return", 25, "M")
+    found = one(pr, "required-blank")
+    assert where(found) == ("Return", 25, "M")
+    assert found.value == written and (written is None or repr(written) in found.message)
+
+
+@pytest.mark.parametrize("written", ["-", " - ", "-   ", "–", "nil"])
+def test_required_figure_dash_is_zero(written) -> None:
+    """Row 11: a dash or 'nil' in a required figure is 0, a statement, not a blank."""
+    pr = force(lambda ws: setattr(ws.cell(row_of(ws, "vehicles_recovered"), 13), "value", written))
+    got = pr.values[(pr.values["measure"] == "vehicles_recovered") & pr.values["day"].isna()]
+    assert errors(pr) == [] and list(got["value"]) == [Decimal(0)]
+
+
+@pytest.mark.parametrize("written", ["lots", -2, "2.5"])
+def test_bad_required_figure_gets_one_message(written) -> None:
+    """A required figure that is not a number gets one message, not also 'must be filled in'."""
+    pr = force(lambda ws: setattr(ws.cell(row_of(ws, "vehicles_recovered"), 13), "value", written))
+    assert [where(i) for i in pr.issues if i.severity == "error"] == [("Return", 25, "M")]
+    assert issues(pr, "required-blank") == []
+
+
+def test_not_recorded_total_beside_stated_days_is_added_up() -> None:
+    """'TBC' in a Total whose days are filled in is a blank Total: the days are added up."""
+    pr = force(lambda ws: setattr(ws.cell(row_of(ws, "premises_searched"), 13), "value", "TBC"))
+    got = pr.values[(pr.values["measure"] == "premises_searched") & pr.values["day"].isna()]
+    assert errors(pr) == [] and list(got["value"]) == [Decimal(14)]
 
 
 def test_stated_total_must_match_its_days() -> None:
