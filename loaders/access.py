@@ -3,7 +3,8 @@
 An analyst may be limited to named forces, to NaVCIS, or both; a limited analyst may submit
 only returns whose submitter is one of theirs. Nobody may submit for an operation they cannot
 see (a restricted operation not granted to them). The check runs after parsing, before any
-write: an issue here rejects the whole file.
+write: an issue here rejects the whole file. It also runs before the duplicate check
+(``may_hear_of``): only someone who may submit a return is told it is already loaded.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from loaders.layouts import LAYOUTS
 from loaders.records import ParsedReturn
 from store.audit import audit
 from store.operation_access import visible_operations
+from store.submissions import submission_of_upload
 
 CODE = "not-permitted"
 NAVCIS = "navcis"
@@ -82,6 +84,23 @@ def access_issues(parsed: ParsedReturn, person: Submitter, file_name: str,
             "saved. Ask an administrator for access to the operation.",
             sheet=sheet, header=label, value=parsed.operation))
     return found
+
+
+def may_hear_of(con: duckdb.DuckDBPyConnection, upload_id: int,
+                person: Submitter | None) -> bool:
+    """May this person be told that an accepted upload exists (who sent it and when)?
+
+    Only if they may submit that return themselves: the access check comes before the
+    duplicate check, so a Kent analyst offering Essex's file already loaded is refused as for
+    any Essex file, and learns nothing about the earlier upload (issue 8)."""
+    if person is None:
+        return True
+    stored = submission_of_upload(con, upload_id)
+    if stored is None:
+        return False
+    known = ParsedReturn(kind=stored["kind"], operation=stored["operation"],
+                         submitter=stored["submitter"])
+    return not access_issues(known, person, "", visible_operations(con, person.role, person.name))
 
 
 def check_submission(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn,

@@ -1,6 +1,6 @@
 """From a file on disk to an accepted, versioned submission, or a rejected upload with its issues.
 
-bytes → sha256 → duplicate? → archive → upload row 'in_progress' (committed) → guards →
+bytes → sha256 → duplicate (told only to someone who may submit that return)? → archive → upload row 'in_progress' (committed) → guards →
 read and parse in a memory- and time-limited child → store-level checks → either
 'rejected' with its issues and nothing in any data table, or ONE transaction that writes the
 submission, its figures and detail rows and marks the upload accepted. Every ingest writes one
@@ -18,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from loaders.access import may_hear_of
 from loaders.changes import changed_figures, changes_summary
 from loaders.issues import Issue, error, has_errors
 from loaders.records import ParsedReturn
@@ -75,7 +76,7 @@ class _AlreadySaved(RuntimeError):
 def ingest_file(
     con: duckdb.DuckDBPyConnection, path: Path, *, user: str, settings: Settings,
     ref: Any | None = None, confirm_replace: bool = True, dry_run: bool = False,
-    received_at: datetime | None = None,
+    received_at: datetime | None = None, submitter: Any | None = None,
 ) -> IngestResult:
     """Check the file at ``path`` and, unless ``dry_run``, record it (see the module docstring).
 
@@ -85,7 +86,8 @@ def ingest_file(
     """
     path = Path(path)
     return ingest_bytes(con, path.read_bytes(), path.name, user=user, settings=settings, ref=ref,
-                        confirm_replace=confirm_replace, dry_run=dry_run, received_at=received_at)
+                        confirm_replace=confirm_replace, dry_run=dry_run, received_at=received_at,
+                        submitter=submitter)
 
 
 def ingest_bytes(
@@ -107,8 +109,10 @@ def ingest_bytes(
     shown = display_name(name)
     result = IngestResult(file=shown, sha256=sha256_of(data), outcome="")
     earlier = subs.accepted_upload_for(con, result.sha256)
-    if earlier:
+    if earlier and may_hear_of(con, earlier["id"], submitter):
         return _duplicate(con, result, earlier, data, user, settings, record=not dry_run)
+    # Not told of an earlier upload they may not submit: the file is checked as any other, so
+    # the access check refuses it (audited) without a word about the upload already loaded.
     if dry_run:
         parsed = _check(con, data, shown, settings, ref, result, submitter)
         return _preview(con, parsed, result, "checked") if parsed else _rejected(result)

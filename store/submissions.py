@@ -43,6 +43,17 @@ def accepted_upload_for(con: duckdb.DuckDBPyConnection, sha: str) -> dict[str, A
     return {"id": row[0], "uploaded_at": row[1], "uploaded_by": row[2], "return_key": row[3]}
 
 
+def submission_of_upload(con: duckdb.DuckDBPyConnection, upload_id: int) -> dict[str, Any] | None:
+    """The submission an accepted upload became: its kind, operation and submitter."""
+    row = con.execute(
+        "SELECT return_kind, operation, submitter, grant_ref, period, version FROM submission "
+        "WHERE upload_id = ?", [upload_id]).fetchone()
+    if row is None:
+        return None
+    names = ("kind", "operation", "submitter", "grant_ref", "period", "version")
+    return dict(zip(names, row, strict=True))
+
+
 def start_upload(
     con: duckdb.DuckDBPyConnection, *, sha: str, name: str, size: int, user: str,
     archive_path: str | None, outcome: str = "in_progress", message: str | None = None,
