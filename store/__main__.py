@@ -5,6 +5,7 @@
     python -m store users list
     python -m store users disable NAME        (and: enable NAME)
     python -m store users set-password NAME --password-stdin
+    python -m store users unlock NAME         (clear the waits after wrong passwords)
 
 Passwords are read from standard input only (never an argument: it would be in the shell's
 history and the process list). The database is the one ``NVCRP_DB`` names, or ``--db``. While
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from store import accounts
+from store import accounts, sign_in
 from store.accounts import AccountError
 from store.connection import DatabaseBusy, open_db
 from store.reference import load_reference
@@ -52,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     setpw = users.add_parser("set-password", help="set a new password (changed at sign-in)")
     setpw.add_argument("name")
     setpw.add_argument("--password-stdin", action="store_true", required=True)
+    users.add_parser("unlock", help="clear the waits imposed after wrong passwords for a name "
+                     "(every browser and address)").add_argument("name")
     return parser
 
 
@@ -95,6 +98,11 @@ def _run(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> str:
             password=None if args.oidc else _read_password(),
             auth="oidc" if args.oidc else "local", email=args.oidc)
         return f"Added {account.name} ({account.role})."
+    if args.command == "unlock":
+        waiting = sign_in.unlock(con, args.name, by=BY)
+        clients = "1 browser or address was" if waiting == 1 else f"{waiting} were"
+        return (f"Cleared the waits after wrong passwords for '{args.name.strip().lower()}' "
+                f"({clients} waiting): signing in with that name works again at once.")
     if args.command in ("disable", "enable"):
         account = accounts.set_disabled(con, args.name, args.command == "disable", by=BY)
         return f"{account.name} is now {'disabled' if account.disabled else 'enabled'}."

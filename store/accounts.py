@@ -1,9 +1,10 @@
-"""Local accounts: argon2id password hashes, sign-in with rate limiting, the first admin.
+"""Local accounts: argon2id password hashes, the rules a password must meet, the first admin.
 
-Every change to an account and every sign-in attempt writes an audit row. Failed sign-ins are
-limited per account name and per browser session: after ``MAX_FAILURES`` failures within
-``WINDOW`` (counted since the last success) further attempts are refused, without checking the
-password, until ``LOCK`` has passed since the last of those failures' oldest one.
+Every change to an account writes an audit row. Signing in, and the throttles on wrong
+passwords, are in ``store.sign_in``. Password rules follow NIST SP 800-63B (issue 8): at least
+12 characters (``store.password_rules``), checked against a list of common passwords shipped in
+``data/reference/common_passwords.txt``, the account's name and repetition; no rules about
+mixing character kinds.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -20,13 +21,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from store.audit import audit
+from store.password_rules import password_problem
 
 ROLES = ("viewer", "analyst", "briefing", "admin")
 AUTH_KINDS = ("local", "oidc")
-MIN_PASSWORD = 12
-MAX_FAILURES = 5
-WINDOW = timedelta(minutes=15)
-LOCK = timedelta(minutes=15)
 BOOTSTRAP_NAME = "admin"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 _COLUMNS = ("name, display_name, role, forces, navcis, auth, email, must_change_password, "
@@ -57,10 +55,10 @@ class Account:
 
 @dataclass(frozen=True)
 class SignInResult:
-    outcome: str                      # success | failure | locked
+    outcome: str                      # success | failure | throttled
     message: str                      # for the person signing in; never says whether a name exists
     account: Account | None = None
-    locked_until: datetime | None = None
+    retry_at: datetime | None = None  # throttled: when this client may try again
 
     @property
     def ok(self) -> bool:
@@ -78,12 +76,10 @@ def normalise_name(name: str) -> str:
 
 
 def check_password_rules(name: str, password: str) -> None:
-    """Raise AccountError unless the password is long enough and not the account name."""
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"The password has {len(password)} characters: use at least "
-                           f"{MIN_PASSWORD}. A few unrelated words make a good one.")
-    if name.lower() in password.lower():
-        raise AccountError("The password contains the account name: choose another.")
+    """Raise AccountError, saying what to do, unless ``password`` may be used by ``name``."""
+    problem = password_problem(name, password)
+    if problem:
+        raise AccountError(problem)
 
 
 def hash_password(password: str) -> str:

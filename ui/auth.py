@@ -122,6 +122,20 @@ def session_id() -> str:
     return str(st.session_state[SESSION_ID_KEY])
 
 
+def client_address() -> str | None:
+    """The browser's network address, for the sign-in throttles; None when Streamlit has none.
+
+    ``st.context.ip_address`` is the connection's peer, or the address a proxy on this machine
+    forwards; it is None for connections from this machine and in tests. Request headers such
+    as X-Forwarded-For are not read here: anyone could write them.
+    """
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - outside a browser session there is no context
+        return None
+    return str(address) if address else None
+
+
 def end_session(con: duckdb.DuckDBPyConnection, reason: str) -> None:
     """Forget the signed-in person (audited); single sign-on is signed out at the provider too."""
     session = st.session_state.pop(SESSION_KEY, None)

@@ -10,6 +10,7 @@ import streamlit as st
 from store import accounts, sign_in
 from store.accounts import AccountError
 from store.audit import audit
+from store.password_rules import MIN_PASSWORD
 from ui import auth
 
 
@@ -31,8 +32,10 @@ def sign_in_form(con: duckdb.DuckDBPyConnection) -> None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if not submitted:
         return
-    result = sign_in.sign_in(con, name, password, session_id=auth.session_id(),
-                             now=_now())
+    # After wrong passwords for a name an attempt may be held a few seconds before checking.
+    with st.spinner("Checking…"):
+        result = sign_in.sign_in(con, name, password, session_id=auth.session_id(),
+                                 address=auth.client_address(), now=_now())
     if not result.ok:
         st.error(result.message, icon=":material/lock:")
         return
@@ -61,8 +64,8 @@ def change_password_form(con: duckdb.DuckDBPyConnection, user: auth.User, *,
     st.title("Choose a new password", anchor=False)
     if first:
         st.info("You signed in with a one-time password. Choose your own password to carry "
-                f"on: at least {accounts.MIN_PASSWORD} characters; a few unrelated words make a "
-                "good one.")
+                f"on: at least {MIN_PASSWORD} characters, not a common password and not your "
+                "name. Three or four unrelated words make a good one.")
     with st.form("change_password"):
         old = st.text_input("Current password", type="password", key="pw_old",
                             autocomplete="current-password")

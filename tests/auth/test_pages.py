@@ -95,6 +95,32 @@ def test_wrong_password_shows_an_error_and_stays_out(app_db: Path) -> None:
     assert _audit(app_db, "sign_in_failed")[-1]["reason"] == "wrong password"
 
 
+def _sign_in(at: AppTest, name: str, password: str) -> None:
+    at.text_input("sign_in_name").input(name)
+    at.text_input("sign_in_password").input(password)
+    at.button("FormSubmitter:sign_in-Sign in").click().run()
+
+
+def test_wrong_passwords_in_one_browser_do_not_keep_the_owner_out(app_db: Path) -> None:
+    """Five wrong passwords for 'boss' in one browser refuse that browser (audited), while
+    boss signs in from another browser, held a few seconds at most."""
+    attacker = _open(ADMIN_PAGE)
+    for _ in range(5):
+        _sign_in(attacker, "boss", "not the password")
+    _sign_in(attacker, "boss", PASSWORD)
+    assert _titles(attacker) == ["Sign in"]
+    assert "Too many wrong attempts from this browser" in attacker.error[0].value
+    assert _audit(app_db, "sign_in_throttled")[-1]["throttles"] == [
+        "name from this browser session"]
+    owner = _open(ADMIN_PAGE)
+    _sign_in(owner, "boss", PASSWORD)
+    assert not owner.exception
+    assert _titles(owner) == ["Administration"]
+    delayed = _audit(app_db, "sign_in_delayed")[-1]
+    assert delayed["session"] != _audit(app_db, "sign_in_throttled")[-1]["session"]
+    assert 0 < delayed["seconds"] <= 5
+
+
 def test_one_time_password_must_be_changed_first(app_db: Path) -> None:
     """After signing in with a one-time password only the change form shows, until changed."""
     con = _store(app_db)

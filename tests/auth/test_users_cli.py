@@ -51,7 +51,8 @@ def test_bad_input_fails_with_a_message_and_no_account(tmp_path: Path) -> None:
 
 
 def test_disable_and_set_password(tmp_path: Path) -> None:
-    """disable marks the account; set-password replaces it and forces a change at sign-in."""
+    """disable marks the account; set-password replaces it and forces a change at sign-in;
+    enable lets it sign in again."""
     db = tmp_path / "cli.duckdb"
     _cli(db, "add", "v.one", "--role", "viewer", "--password-stdin", stdin=PASSWORD + "\n")
     assert _cli(db, "disable", "v.one").returncode == 0
@@ -61,6 +62,10 @@ def test_disable_and_set_password(tmp_path: Path) -> None:
     account = accounts.get_user(con, "v.one")
     assert account.disabled and account.must_change_password
     assert accounts.password_matches(accounts.stored_hash(con, "v.one"), "a brand new secret")
+    con.close()
+    assert _cli(db, "enable", "v.one").returncode == 0
+    con = open_db(db)
+    assert not accounts.get_user(con, "v.one").disabled
     con.close()
 
 
@@ -95,3 +100,42 @@ def test_bootstrap_command_prints_a_working_one_time_password(tmp_path: Path) ->
         con.close()
     third = subprocess.run(command, capture_output=True, text=True, check=True)
     assert "One-time password" not in third.stderr and "no one-time password" in third.stdout
+
+
+def test_unlock_lets_a_refused_browser_sign_in_at_once(tmp_path: Path) -> None:
+    """`users unlock NAME` clears the waits after wrong passwords (audited as the command
+    line); the browser that was refused signs in straight after."""
+    from datetime import datetime, timedelta
+
+    from store.sign_in import sign_in
+
+    db = tmp_path / "cli.duckdb"
+    _cli(db, "add", "boss", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
+    con = open_db(db)
+    start = datetime.now() - timedelta(minutes=1)
+    for i in range(5):
+        sign_in(con, "boss", "not the password", session_id="tab",
+                now=start + timedelta(seconds=10 * i), wait=lambda _: None)
+    assert sign_in(con, "boss", PASSWORD, session_id="tab").outcome == "throttled"
+    con.close()
+    unlocked = _cli(db, "unlock", "Boss")
+    assert unlocked.returncode == 0, unlocked.stderr
+    assert "Cleared the waits after wrong passwords for 'boss'" in unlocked.stdout
+    con = open_db(db)
+    try:
+        assert sign_in(con, "boss", PASSWORD, session_id="tab").ok
+        who = con.execute("SELECT who FROM audit WHERE action = 'sign_in_unlock'").fetchall()
+        assert who == [("command line",)]
+    finally:
+        con.close()
+
+
+def test_common_password_is_refused_on_the_command_line(tmp_path: Path) -> None:
+    """'password1234' and twelve spaces are refused with exit 1 and a plain message."""
+    db = tmp_path / "cli.duckdb"
+    common = _cli(db, "add", "x.one", "--role", "viewer", "--password-stdin",
+                  stdin="password1234\n")
+    blank = _cli(db, "add", "x.one", "--role", "viewer", "--password-stdin", stdin=" " * 12 + "\n")
+    assert common.returncode == 1 and "common passwords" in common.stderr
+    assert blank.returncode == 1 and "only spaces" in blank.stderr
+    assert "Traceback" not in common.stderr + blank.stderr
