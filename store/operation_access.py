@@ -99,8 +99,11 @@ def revoke(con: duckdb.DuckDBPyConnection, operation: str, kind: str, grantee: s
 _SEEN = "(SELECT code FROM temp.visible_operation)"
 # An upload's return key starts with its operation code (store/migrations/001_initial.sql);
 # spend returns start with a grant reference, which is no operation's code.
-_KEY_SEEN = (f"(return_key IS NULL OR split_part(return_key, ':', 1) IN {_SEEN} "
+_KEY_SEEN = (f"(split_part(return_key, ':', 1) IN {_SEEN} "
              "OR split_part(return_key, ':', 1) NOT IN (SELECT code FROM {db}.main.operation))")
+# A file whose return could not be told (an unknown force, say) may name any operation, so it
+# is shown only to the person who uploaded it (and to administrators, who read unscoped).
+_UNTOLD_MINE = "(return_key IS NULL AND uploaded_by IN (SELECT name FROM temp.scope_person))"
 
 SCOPED_TABLES: dict[str, str] = {
     "operation": f"code IN {_SEEN}",
@@ -109,7 +112,7 @@ SCOPED_TABLES: dict[str, str] = {
     "published_figure": f"operation IN {_SEEN}",
     "allocation": f"operation IS NULL OR operation IN {_SEEN}",
     "force_bid": f"operation IS NULL OR operation IN {_SEEN}",
-    "upload": _KEY_SEEN + " AND id NOT IN (SELECT upload_id FROM {db}.main.submission "
+    "upload": "(" + _UNTOLD_MINE + " OR " + _KEY_SEEN + ") AND id NOT IN (SELECT upload_id FROM {db}.main.submission "
               f"WHERE operation IS NOT NULL AND operation NOT IN {_SEEN})",
     "submission": f"(operation IS NULL OR operation IN {_SEEN}) AND " + _KEY_SEEN,
     "upload_issue": "upload_id IN (SELECT id FROM temp.upload)",
@@ -129,14 +132,18 @@ UNSCOPED_TABLES = frozenset({
 
 
 def scoped(con: duckdb.DuckDBPyConnection,
-           operations: frozenset[str] | set[str] | tuple[str, ...]) -> duckdb.DuckDBPyConnection:
+           operations: frozenset[str] | set[str] | tuple[str, ...],
+           person: str = "") -> duckdb.DuckDBPyConnection:
     """A new cursor of ``con`` that can read only ``operations`` (and data naming none).
 
     Give it ``visible_operations(...)`` for the person: an operation left out is as absent as
-    one that does not exist, in every query run on the returned cursor.
+    one that does not exist, in every query run on the returned cursor. ``person`` (their
+    account name) also sees their own uploads whose return could not be told.
     """
     cur = con.cursor()
     db = cur.execute("SELECT current_database()").fetchall()[0][0].replace('"', '""')
+    cur.execute("CREATE TEMP TABLE scope_person (name TEXT)")
+    cur.execute("INSERT INTO temp.scope_person VALUES (?)", [person])
     cur.execute("CREATE TEMP TABLE visible_operation (code TEXT PRIMARY KEY)")
     if operations:
         cur.executemany("INSERT INTO temp.visible_operation VALUES (?)",
@@ -153,4 +160,5 @@ def scope_key(con: duckdb.DuckDBPyConnection) -> str:
         rows = con.execute("SELECT code FROM temp.visible_operation ORDER BY code").fetchall()
     except duckdb.CatalogException:
         return "all"
-    return "ops=" + ",".join(r[0] for r in rows)
+    person = con.execute("SELECT name FROM temp.scope_person").fetchall()[0][0]
+    return f"ops={','.join(r[0] for r in rows)}|by={person}"

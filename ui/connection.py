@@ -44,7 +44,7 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return shared_connection(str(settings().db_path)).cursor()
 
 
-def person_cursor(role: str, operations: frozenset[str]) -> duckdb.DuckDBPyConnection:
+def person_cursor(role: str, operations: frozenset[str], name: str) -> duckdb.DuckDBPyConnection:
     """A cursor that reads only the operations this person may see (need to know).
 
     Administrators see every operation and edit reference data, so theirs is not narrowed;
@@ -53,7 +53,7 @@ def person_cursor(role: str, operations: frozenset[str]) -> duckdb.DuckDBPyConne
     """
     if role == "admin":
         return cursor()
-    return scoped(shared_connection(str(settings().db_path)), operations)
+    return scoped(shared_connection(str(settings().db_path)), operations, name)
 
 
 def writer_cursor() -> duckdb.DuckDBPyConnection:

@@ -44,8 +44,8 @@ def _cursor_maker(ctx: Any) -> Callable[[], Any]:
     """Each build runs on another thread and needs its own cursor: one that reads only what
     the person who clicked may see, so a pack's charts, alt text and notes cannot reach a
     restricted operation they have not been granted."""
-    role, operations = ctx.user.role, ctx.user.operations
-    return lambda: person_cursor(role, operations)
+    role, operations, name = ctx.user.role, ctx.user.operations, ctx.user.name
+    return lambda: person_cursor(role, operations, name)
 
 
 def _allowed(ctx: Any, what: str, *, explain: bool = False) -> bool:

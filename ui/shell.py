@@ -65,7 +65,7 @@ def page_setup(title: str, *, filters: bool = True) -> PageContext:
     user = auth.gate(auth.current_page_file(), raw)
     # From here on the page reads only what this person may see: restricted operations they
     # have not been granted are absent from every query (store.operation_access.scoped).
-    con = person_cursor(user.role, user.operations)
+    con = person_cursor(user.role, user.operations, user.name)
     _menu(user)
     auth.sign_out_button(user, con)
     ops = cache.cached(query.operations, con, version)

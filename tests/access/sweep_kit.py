@@ -78,7 +78,13 @@ def file_text(data: bytes, name: str) -> str:
             return out.stdout.decode("utf-8", "replace")
     if data[:8] == b"\x89PNG\r\n\x1a\n":
         return ""     # pixels only; the SVG of the same chart carries its words
-    return data.decode("utf-8", "replace")
+    text = data.decode("utf-8", "replace")
+    if name.endswith(".svg"):
+        # The words of a drawing are its text and title elements and its attributes'
+        # descriptions; path coordinates such as 'M1,367' are not figures.
+        return "\n".join(re.findall(r">([^<]+)<", text) +
+                         re.findall(r'(?:aria-label|alt|title)="([^"]*)"', text))
+    return text
 
 
 class Downloads:
@@ -106,7 +112,11 @@ class Downloads:
 
 
 def leaks(text: str, code: str, name: str, figures: set[str]) -> list[str]:
-    """What of the restricted operation ``text`` gives away."""
+    """What of the restricted operation ``text`` gives away.
+
+    A figure counts only standing alone: '2,100' inside '£2,100' or '12,100' is another figure.
+    """
     found = [w for w in (code, name) if w and w.lower() in text.lower()]
-    found += sorted(f for f in figures if f in text)
+    found += sorted(f for f in figures
+                    if re.search(rf"(?<![£\d,.]){re.escape(f)}(?![\d,]|\.\d)", text))
     return found
