@@ -258,6 +258,8 @@ def bootstrap_admin(con: duckdb.DuckDBPyConnection, now: datetime | None = None,
     ``make run`` does each time, in the terminal of the person starting it).
     """
     password = secrets.token_urlsafe(15)
+    while password_problem(BOOTSTRAP_NAME, password):   # e.g. 'admin' inside, once in millions
+        password = secrets.token_urlsafe(15)
     accounts = list_users(con)
     if not accounts:
         create_user(con, BOOTSTRAP_NAME, role="admin", by="bootstrap", display_name="Administrator",

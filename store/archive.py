@@ -3,6 +3,9 @@
 A file's own name is chosen by whoever sent it, so it is never used as a path
 (SECURITY.md row 36: '../../x.xlsx', 'CON.xlsx', 300 characters, right-to-left overrides).
 The name is kept only as display text, cleaned by ``display_name``.
+
+Only the service's own account may read the archive: folders 0700, files 0600 (issue 8),
+whatever the process's umask.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import unicodedata
 from pathlib import Path
 
 MAX_NAME_CHARS = 120
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
 _UNSAFE = re.compile(r'[<>:"/\\|?*]')
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
@@ -45,15 +50,50 @@ def archive_bytes(archive_dir: Path, data: bytes) -> tuple[str, str]:
     target = Path(archive_dir) / relative
     if target.exists() and target.stat().st_size == len(data):
         return sha, relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    for folder in (Path(archive_dir), target.parent):
+        folder.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        _chmod(folder, PRIVATE_DIR)   # just these two: open_db tightens the whole tree
     # Write beside the target and rename, so a crash never leaves a half-written archive file.
     partial = target.with_name(f"{sha}.{os.getpid()}.partial")
-    with partial.open("wb") as handle:
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(descriptor, "wb") as handle:
+        os.fchmod(handle.fileno(), PRIVATE_FILE)   # os.open's mode is still cut by the umask
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(partial, target)
     return sha, relative
+
+
+def make_private(*paths: Path) -> None:
+    """Make existing files 0600 and folders 0700, folders with everything in them.
+
+    Missing paths are skipped; symbolic links are never followed.
+    """
+    for path in map(Path, paths):
+        if path.is_symlink() or not path.exists():
+            continue
+        if path.is_dir():
+            _chmod(path, PRIVATE_DIR)
+            for folder, folders, files in os.walk(path):
+                for name in folders + files:
+                    inner = Path(folder) / name
+                    if not inner.is_symlink():
+                        _chmod(inner, PRIVATE_DIR if inner.is_dir() else PRIVATE_FILE)
+        else:
+            _chmod(path, PRIVATE_FILE)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    if path.stat().st_mode & 0o777 == mode:
+        return
+    try:
+        path.chmod(mode)
+    except PermissionError as exc:
+        raise PermissionError(
+            f"{path} can be read by other accounts and this account may not change that. "
+            f"Run the dashboard as the account that owns it, or run 'chmod {mode:o} {path}' "
+            "as its owner.") from exc
 
 
 def read_archived(archive_dir: Path, relative: str) -> bytes:

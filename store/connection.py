@@ -3,17 +3,25 @@
 DuckDB lets one process hold a database file for writing; any other process cannot open it at
 all (SECURITY.md trap 7). ``open_db`` turns that into ``DatabaseBusy`` with a plain message so
 command-line tools can say so instead of printing a traceback.
+
+The database, its write-ahead log and the upload archive beside it hold OFFICIAL-SENSITIVE
+figures, so only the service's own account may read them (issue 8: they were 0644/0755).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
+from store.archive import make_private
+from store.settings import settings_for
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+PRIVATE_UMASK = 0o077
 
 
 class DatabaseBusy(RuntimeError):
@@ -57,7 +65,9 @@ def open_db(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     """Open (creating if need be) and migrate the database at ``path``."""
     path = Path(path)
     if not read_only:
+        keep_private()
         path.parent.mkdir(parents=True, exist_ok=True)
+        make_private(path, path.with_name(path.name + ".wal"), settings_for(path).archive_dir)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
@@ -71,6 +81,17 @@ def open_db(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if not read_only:
         migrate(con)
     return con
+
+
+def keep_private() -> None:
+    """From now on this process creates files 0600 and folders 0700; a stricter umask stays.
+
+    Process-wide on purpose: DuckDB deletes its write-ahead log at each checkpoint and makes a
+    new one at the next write, with the umask of that moment, so a umask held only while
+    connecting would leave later logs readable by everyone.
+    """
+    current = os.umask(PRIVATE_UMASK)
+    os.umask(current | PRIVATE_UMASK)
 
 
 def lock_down(con: duckdb.DuckDBPyConnection) -> None:
