@@ -96,3 +96,28 @@ def test_accounts_refuse_a_common_password_and_keep_the_old_one(
         accounts.set_password(con, "a.one", "qwertyuiop12", by="test", must_change=False)
     stored = accounts.stored_hash(con, "a.one")
     assert accounts.password_matches(stored, "kettle orbit lantern")
+
+
+def test_readme_states_the_rules_the_code_applies() -> None:
+    """README's sign-in paragraph gives the same minimum, list, waits and unlock command as
+    the code."""
+    from pathlib import Path
+
+    from store.sign_in import THROTTLES
+
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text(
+        encoding="utf-8").split())
+    by_label = {t.label: t for t in THROTTLES}
+    assert f"at least {MIN_PASSWORD} characters" in readme
+    assert "`data/reference/common_passwords.txt`" in readme
+    assert "`python -m store users unlock NAME`" in readme
+    words = {5: "five", 10: "ten"}   # the README writes small numbers in words (GOV.UK style)
+    session = by_label["name from this browser session"]
+    assert f"{words[session.after]} wrong passwords for a name within 15 minutes" in readme
+    assert f"make that browser wait {session.cap.seconds // 60} minutes" in readme
+    spray = by_label["any name from this browser session"].after
+    assert f"(or {words[spray]} for any names)" in readme
+    assert f"at most {by_label['name from anywhere'].cap.seconds} seconds, or " \
+           f"{by_label['name from this address'].cap.seconds} from the same network address" \
+           in readme
+    assert "lock the account" not in readme
