@@ -2,6 +2,7 @@
 
 from metrics import query
 from ui import downloads, uploads
+from ui.connection import writer_cursor
 from ui.shell import page_setup
 
 ctx = page_setup("Upload returns", filters=False)
@@ -18,7 +19,9 @@ files = st.file_uploader(
     accept_multiple_files=True, max_upload_size=uploads.MAX_UPLOAD_MB, key="files",
     help="Force returns, NaVCIS ports returns and spend returns. Use the templates below.")
 for number, uploaded in enumerate(files or [], start=1):
-    uploads.file_panel(ctx.con, uploaded, number, len(files), ctx.user)
+    # Saving needs a writer cursor (every earlier version of the return, tables not views);
+    # ingest checks this person's access before anything else.
+    uploads.file_panel(writer_cursor(), uploaded, number, len(files), ctx.user)
 
 st.header("Templates", anchor=False)
 st.caption("Blank returns with dropdown lists and a README sheet. Fill one in and upload it above.")

@@ -22,10 +22,10 @@ from loaders.reference import Reference
 from loaders.template import build_template
 from metrics.format import fmt_date
 from metrics.tracker import shown_value
-from store.settings import settings
 from store.operation_access import scope_key
+from store.settings import settings
 from ui import downloads
-from ui.connection import WRITE_LOCK, writer_cursor
+from ui.connection import WRITE_LOCK
 
 ACCEPTED_TYPES = ["xlsx", "csv", "ods"]
 MAX_UPLOAD_MB = 25
@@ -51,11 +51,11 @@ def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
     ``confirm=False`` saves a first version straight away but stops at 'needs_confirmation'
     when the file would replace an earlier version; call again with ``confirm=True`` to save.
     """
-    # Saving writes to tables a person's reading cursor shows only as narrowed views, and
-    # must see every earlier version of the return: ingest runs on a writer cursor and
-    # checks the uploader's access itself.
+    # ``con`` must be a writer cursor (ui.connection.writer_cursor): saving writes to tables
+    # a person's reading cursor shows only as narrowed views, and must see every earlier
+    # version of the return. Ingest checks the uploader's access itself.
     with WRITE_LOCK:
-        return ingest_bytes(writer_cursor(), data, name, user=person.name, settings=settings(),
+        return ingest_bytes(con, data, name, user=person.name, settings=settings(),
                             confirm_replace=confirm, submitter=person)
 
 
