@@ -96,31 +96,35 @@ def revoke(con: duckdb.DuckDBPyConnection, operation: str, kind: str, grantee: s
 # tests/auth/test_scope_tables.py fails when a migration adds a table that is neither.
 # ---------------------------------------------------------------------------------------------
 
-_SEEN = "(SELECT code FROM temp.visible_operation)"
-# An upload's return key starts with its operation code (store/migrations/001_initial.sql);
-# spend returns start with a grant reference, which is no operation's code.
-_KEY_SEEN = (f"(split_part(return_key, ':', 1) IN {_SEEN} "
-             "OR split_part(return_key, ':', 1) NOT IN (SELECT code FROM {db}.main.operation))")
-# A file whose return could not be told (an unknown force, say) may name any operation, so it
-# is shown only to the person who uploaded it (and to administrators, who read unscoped).
-_UNTOLD_MINE = "(return_key IS NULL AND uploaded_by IN (SELECT name FROM temp.scope_person))"
-
+# Each view's condition; {db} is the database's own catalogue, so a view reads the table it
+# shadows and not itself. An upload's return key starts with its operation code
+# (store/migrations/001_initial.sql); spend returns start with a grant reference, which is no
+# operation's code. A file whose return could not be told (an unknown force, say) may name any
+# operation, so it is shown only to the person who uploaded it (administrators read unscoped).
 SCOPED_TABLES: dict[str, str] = {
-    "operation": f"code IN {_SEEN}",
-    "operation_force": f"operation IN {_SEEN}",
-    "operation_access": f"operation IN {_SEEN}",
-    "published_figure": f"operation IN {_SEEN}",
-    "allocation": f"operation IS NULL OR operation IN {_SEEN}",
-    "force_bid": f"operation IS NULL OR operation IN {_SEEN}",
-    "upload": "(" + _UNTOLD_MINE + " OR " + _KEY_SEEN + ") AND id NOT IN (SELECT upload_id FROM {db}.main.submission "
-              f"WHERE operation IS NOT NULL AND operation NOT IN {_SEEN})",
-    "submission": f"(operation IS NULL OR operation IN {_SEEN}) AND " + _KEY_SEEN,
+    "operation": "code IN (SELECT code FROM temp.visible_operation)",
+    "operation_force": "operation IN (SELECT code FROM temp.visible_operation)",
+    "operation_access": "operation IN (SELECT code FROM temp.visible_operation)",
+    "published_figure": "operation IN (SELECT code FROM temp.visible_operation)",
+    "allocation": "operation IS NULL OR operation IN (SELECT code FROM temp.visible_operation)",
+    "force_bid": "operation IS NULL OR operation IN (SELECT code FROM temp.visible_operation)",
+    "upload": """
+        ((return_key IS NULL AND uploaded_by IN (SELECT name FROM temp.scope_person))
+         OR split_part(return_key, ':', 1) IN (SELECT code FROM temp.visible_operation)
+         OR split_part(return_key, ':', 1) NOT IN (SELECT code FROM {db}.main.operation))
+        AND id NOT IN (SELECT upload_id FROM {db}.main.submission WHERE operation IS NOT NULL
+                       AND operation NOT IN (SELECT code FROM temp.visible_operation))""",
+    "submission": """
+        (operation IS NULL OR operation IN (SELECT code FROM temp.visible_operation))
+        AND (split_part(return_key, ':', 1) IN (SELECT code FROM temp.visible_operation)
+             OR split_part(return_key, ':', 1) NOT IN (SELECT code FROM {db}.main.operation))""",
     "upload_issue": "upload_id IN (SELECT id FROM temp.upload)",
     "value": "submission_id IN (SELECT id FROM temp.submission)",
     "vehicle": "submission_id IN (SELECT id FROM temp.submission)",
     "container": "submission_id IN (SELECT id FROM temp.submission)",
-    "spend_line": (f"(operation IS NULL OR operation IN {_SEEN}) "
-                   "AND submission_id IN (SELECT id FROM temp.submission)"),
+    "spend_line": """
+        (operation IS NULL OR operation IN (SELECT code FROM temp.visible_operation))
+        AND submission_id IN (SELECT id FROM temp.submission)""",
 }
 
 # Tables that hold no operation's code, name or figures: reference data, accounts, the audit
