@@ -9,7 +9,8 @@ write: an issue here rejects the whole file. It also runs before the duplicate c
 
 from __future__ import annotations
 
-from typing import Protocol
+from dataclasses import replace
+from typing import Any, Protocol
 
 import duckdb
 
@@ -78,12 +79,21 @@ def access_issues(parsed: ParsedReturn, person: Submitter, file_name: str,
             sheet=sheet, header=label, value=parsed.submitter))
     if visible is not None and parsed.operation and parsed.operation not in visible:
         sheet, label = _where(parsed.kind, "operation")
+        # Worded as for an operation that does not exist (loaders.store_checks): a restricted
+        # operation is as absent to this person as one never created.
         found.append(error(
-            CODE, f"{file_name}: operation {parsed.operation!r} is restricted and your account "
-            f"({person.name}) has not been given access to it. Nothing from this file was "
-            "saved. Ask an administrator for access to the operation.",
+            CODE, f"{file_name}: operation {parsed.operation!r} is not one we know. Choose the "
+            "operation from the list in the template.",
             sheet=sheet, header=label, value=parsed.operation))
     return found
+
+
+def reference_for(con: duckdb.DuckDBPyConnection, ref: Any, person: Submitter) -> Any:
+    """The reference data as this person may see it: operations they may not see left out, so
+    a return naming one is read as naming an unknown operation (with no suggestion of it)."""
+    visible = visible_operations(con, person.role, person.name)
+    return replace(ref, operations={code: row for code, row in ref.operations.items()
+                                    if code in visible})
 
 
 def may_hear_of(con: duckdb.DuckDBPyConnection, upload_id: int,
@@ -106,11 +116,27 @@ def may_hear_of(con: duckdb.DuckDBPyConnection, upload_id: int,
 def check_submission(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn,
                      person: Submitter, file_name: str) -> list[Issue]:
     """``access_issues`` against the store's restricted operations, auditing any refusal."""
-    issues = access_issues(parsed, person, file_name,
-                           visible_operations(con, person.role, person.name))
-    if issues:
+    visible = visible_operations(con, person.role, person.name)
+    issues = access_issues(parsed, person, file_name, visible)
+    # Parsed against ``reference_for`` the person, an operation they may not see reads as
+    # unknown: the file is refused as for a mistyped code, and the attempt is still audited.
+    hidden = _hidden_operations_named(con, parsed, visible)
+    if issues or hidden:
         audit(con, person.name, "denied", {
             "what": "submit return", "file": file_name, "kind": parsed.kind,
-            "operation": parsed.operation, "submitter": parsed.submitter,
-            "reason": "access violation", "codes": [i.code for i in issues]})
+            "operation": parsed.operation or (hidden[0] if hidden else None),
+            "submitter": parsed.submitter, "reason": "access violation",
+            "codes": [i.code for i in issues] or ["unknown-operation"]})
     return issues
+
+
+def _hidden_operations_named(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn,
+                             visible: frozenset[str]) -> list[str]:
+    """Operations that exist but are hidden from this person, named in the file's cells."""
+    named = {str(i.value).strip().upper() for i in parsed.issues
+             if i.code == "unknown-operation" and i.value is not None}
+    if not named:
+        return []
+    rows = con.execute("SELECT code FROM operation WHERE list_contains(?, code)",
+                       [sorted(named)]).fetchall()
+    return sorted(r[0] for r in rows if r[0] not in visible)

@@ -11,6 +11,7 @@ audit row. An upload left 'in_progress' by a killed process is marked failed at 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,9 +20,17 @@ from typing import Any
 import duckdb
 
 from loaders.access import may_hear_of
-from loaders.changes import changed_figures, changes_summary
+from loaders.changes import removal_key, removals, unconfirmed
 from loaders.issues import Issue, error, has_errors
 from loaders.records import ParsedReturn
+from loaders.resubmission import CODE as REMOVED
+from loaders.resubmission import (
+    accepted_text,
+    preview_text,
+    previous_and_changes,
+    removal_issues,
+)
+from loaders.return_names import parsed_name
 from loaders.store_checks import store_issues
 from store import submissions as subs
 from store.archive import archive_bytes, display_name, sha256_of
@@ -48,13 +57,26 @@ class IngestResult:
     changed: list[dict[str, Any]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     message: str = ""
+    return_name: str | None = None    # the return in words: "Kent's force return for …"
+    replaces: int | None = None       # the version a new version replaces
+
+    @property
+    def removed(self) -> list[dict[str, Any]]:
+        """Figures and rows the current version states and this file leaves out (loaders.changes)."""
+        return removals(self.changed)
+
+    def removal_keys(self) -> frozenset[str]:
+        """What to pass back as ``confirm_removals`` once the person has confirmed these."""
+        return frozenset(removal_key(c) for c in self.removed)
 
     def as_dict(self) -> dict[str, Any]:
         """The command line's JSON object for this file."""
         return {
             "file": self.file, "sha256": self.sha256, "outcome": self.outcome,
-            "upload_id": self.upload_id, "return_key": self.return_key, "version": self.version,
-            "values": self.values, "changed": self.changed, "message": self.message,
+            "upload_id": self.upload_id, "return_key": self.return_key,
+            "return_name": self.return_name, "version": self.version, "replaces": self.replaces,
+            "values": self.values, "changed": self.changed, "removed": self.removed,
+            "message": self.message,
             "issues": [{"code": i.code, "severity": i.severity, "sheet": i.sheet, "row": i.row,
                         "column": i.column, "header": i.header, "value": i.value,
                         "message": i.message} for i in self.issues],
@@ -63,6 +85,10 @@ class IngestResult:
 
 class _Conflict(RuntimeError):
     """The same return key and version were committed by another upload in the meantime."""
+
+
+class _Unconfirmed(RuntimeError):
+    """Saving would remove figures the person has not confirmed (changed since they looked)."""
 
 
 class _AlreadySaved(RuntimeError):
@@ -77,23 +103,30 @@ def ingest_file(
     con: duckdb.DuckDBPyConnection, path: Path, *, user: str, settings: Settings,
     ref: Any | None = None, confirm_replace: bool = True, dry_run: bool = False,
     received_at: datetime | None = None, submitter: Any | None = None,
+    confirm_removals: bool | Collection[str] = True,
 ) -> IngestResult:
     """Check the file at ``path`` and, unless ``dry_run``, record it (see the module docstring).
 
     ``dry_run`` runs every check and computes ``changed`` against the current version without
     writing anything. ``confirm_replace=False`` behaves the same when the file would replace an
     earlier version (outcome 'needs_confirmation'); a first version is saved straight away.
+
+    ``confirm_removals`` (``loaders.resubmission``): True saves whatever the new version
+    removes, warning about each removal (the command line); False stops at
+    'needs_confirmation' if anything would be removed; a set of ``removal_key``s saves only if
+    every removal is one of them (what the person saw and confirmed on the upload page).
     """
     path = Path(path)
     return ingest_bytes(con, path.read_bytes(), path.name, user=user, settings=settings, ref=ref,
                         confirm_replace=confirm_replace, dry_run=dry_run, received_at=received_at,
-                        submitter=submitter)
+                        submitter=submitter, confirm_removals=confirm_removals)
 
 
 def ingest_bytes(
     con: duckdb.DuckDBPyConnection, data: bytes, name: str, *, user: str, settings: Settings,
     ref: Any | None = None, confirm_replace: bool = True, dry_run: bool = False,
     received_at: datetime | None = None, submitter: Any | None = None,
+    confirm_removals: bool | Collection[str] = True,
 ) -> IngestResult:
     """As ``ingest_file`` for bytes already in memory (the upload page's file).
 
@@ -113,9 +146,17 @@ def ingest_bytes(
         return _duplicate(con, result, earlier, data, user, settings, record=not dry_run)
     # Not told of an earlier upload they may not submit: the file is checked as any other, so
     # the access check refuses it (audited) without a word about the upload already loaded.
+    if ref is None:
+        from loaders.reference import Reference
+        ref = Reference.from_db(con)
+    if submitter is not None:
+        # An operation the person may not see is checked as one that does not exist: no
+        # "did you mean" suggestion, no word that it is restricted.
+        from loaders.access import reference_for
+        ref = reference_for(con, ref, submitter)
     if dry_run:
         parsed = _check(con, data, shown, settings, ref, result, submitter)
-        return _preview(con, parsed, result, "checked") if parsed else _rejected(result)
+        return _preview(con, parsed, result, "checked", ref) if parsed else _rejected(result)
     try:
         archived = _archive(data, settings)
     except OSError as exc:  # disk full or no permission: record the attempt, save nothing
@@ -130,9 +171,8 @@ def ingest_bytes(
         if parsed is None:
             return _reject(con, result, user, settings)
         if not confirm_replace and subs.latest_submission(con, parsed.return_key or ""):
-            _finish_failed(con, result, user, settings, "not saved: waiting for confirmation")
-            return _preview(con, parsed, result, "needs_confirmation")
-        return _save_with_retry(con, parsed, result, user, settings)
+            return _wait(con, parsed, result, user, settings, ref)
+        return _save_with_retry(con, parsed, result, user, settings, (ref, confirm_removals))
     except Exception as exc:  # noqa: BLE001 - any failure must leave the upload marked failed
         _finish_failed(con, result, user, settings, _failure_text(exc))
         return result
@@ -169,9 +209,6 @@ def _check(
     result.issues = list(issues)
     if fmt is None or has_errors(issues):
         return None
-    if ref is None:
-        from loaders.reference import Reference
-        ref = Reference.from_db(con)
     try:
         parsed = run_limited(read_then_parse, data, name, fmt, ref, markup,
                              memory_bytes=settings.parse_memory_limit,
@@ -199,14 +236,25 @@ def _merged(*groups: list[Issue]) -> list[Issue]:
     return list(seen)
 
 
+def _wait(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, result: IngestResult, user: str,
+          settings: Settings, ref: Any) -> IngestResult:
+    """Nothing saved: the person is shown what would change (and be removed) and confirms."""
+    _finish_failed(con, result, user, settings, "not saved: waiting for confirmation")
+    return _preview(con, parsed, result, "needs_confirmation", ref)
+
+
 def _save_with_retry(
     con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, result: IngestResult, user: str,
-    settings: Settings,
+    settings: Settings, consent: tuple[Any, bool | Collection[str]],
 ) -> IngestResult:
-    """Write the submission; on a clash with a concurrent upload re-read the version once."""
+    """Write the submission; on a clash with a concurrent upload re-read the version once.
+
+    ``consent``: the reference data (for names) and the removals confirmed."""
     for attempt in (1, 2):
         try:
-            return _save(con, parsed, result, user, settings)
+            return _save(con, parsed, result, user, settings, consent)
+        except _Unconfirmed:
+            return _wait(con, parsed, result, user, settings, consent[0])
         except _AlreadySaved as saved:
             return _duplicate(con, result, saved.earlier, b"", user, settings, record=True)
         except _Conflict:
@@ -221,10 +269,11 @@ def _save_with_retry(
 
 def _save(
     con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, result: IngestResult, user: str,
-    settings: Settings,
+    settings: Settings, consent: tuple[Any, bool | Collection[str]],
 ) -> IngestResult:
     """ONE transaction: submission, figures, detail rows, warnings, upload accepted, audit."""
     key = parsed.return_key or ""
+    ref, confirmed = consent
     con.execute("BEGIN TRANSACTION")
     try:
         # Checked again inside the transaction: the same file offered twice at once must not
@@ -232,9 +281,15 @@ def _save(
         earlier = subs.accepted_upload_for(con, result.sha256)
         if earlier:
             raise _AlreadySaved(earlier)
-        previous = subs.latest_submission(con, key)
+        # Compared with the version current now, inside the transaction: a removal confirmed
+        # against an older version does not cover one a newer version brought.
+        previous, changed = previous_and_changes(con, parsed, ref)
+        if unconfirmed(changed, confirmed):
+            raise _Unconfirmed("removals not confirmed")
         version = previous["version"] + 1 if previous else 1
-        changed = changed_figures(con, key, parsed.values, previous["id"]) if previous else []
+        # A retry after a clash compares afresh: earlier removal warnings are replaced.
+        result.issues = [i for i in result.issues if i.code != REMOVED] + (
+            removal_issues(parsed, changed, previous["version"]) if previous else [])
         submission_id = subs.insert_submission(
             con, upload_id=_uid(result), return_key=key, parsed=parsed, version=version,
             supersedes=previous["id"] if previous else None,
@@ -243,7 +298,10 @@ def _save(
         subs.insert_details(con, submission_id, parsed.details)
         subs.insert_issues(con, _uid(result), [i.as_dict() for i in result.issues])
         result.version, result.values, result.changed = version, stored, changed
-        result.outcome, result.message = "accepted", _accepted_text(result, previous)
+        result.replaces = previous["version"] if previous else None
+        result.return_name = parsed_name(ref, parsed, version)
+        result.outcome = "accepted"
+        result.message = accepted_text(result.file, parsed, ref, version, stored, previous, changed)
         subs.finish_upload(con, _uid(result), "accepted", message=result.message,
                            return_kind=parsed.kind, return_key=key, rows_read=parsed.rows_read,
                            values_stored=stored)
@@ -322,18 +380,18 @@ def _reject(
 
 
 def _preview(
-    con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, result: IngestResult, outcome: str
+    con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, result: IngestResult, outcome: str,
+    ref: Any,
 ) -> IngestResult:
     """What saving would do, without saving: the version it would become and what changes."""
-    previous = subs.latest_submission(con, parsed.return_key or "")
+    previous, result.changed = previous_and_changes(con, parsed, ref)
     result.version = previous["version"] + 1 if previous else 1
+    result.replaces = previous["version"] if previous else None
+    result.return_name = parsed_name(ref, parsed, result.version)
     result.values = 0 if parsed.values is None else len(parsed.values)
-    result.changed = (changed_figures(con, parsed.return_key or "", parsed.values, previous["id"])
-                      if previous else [])
     result.outcome = outcome
-    replaces = f" It would replace version {previous['version']}." if previous else ""
-    result.message = (f"{result.file} passed every check: {result.values:,} figures, "
-                      f"{changes_summary(result.changed)}.{replaces} Nothing has been saved yet.")
+    result.message = preview_text(result.file, parsed, ref, result.values, previous,
+                                  result.changed)
     return result
 
 
@@ -355,21 +413,13 @@ def _failure_text(exc: Exception) -> str:
     return f"an unexpected error stopped the upload ({type(exc).__name__}). Nothing was saved; try again, and report it if it happens again."
 
 
-def _accepted_text(result: IngestResult, previous: dict[str, Any] | None) -> str:
-    if previous is None:
-        return (f"{result.file} was saved as the first version of {result.return_key}: "
-                f"{result.values:,} figures.")
-    return (f"{result.file} was saved as version {result.version} of {result.return_key} "
-            f"(replacing version {previous['version']}, which is kept): "
-            f"{changes_summary(result.changed)}.")
-
-
 def _audit(
     con: duckdb.DuckDBPyConnection, result: IngestResult, user: str, settings: Settings
 ) -> None:
     detail = {"file": result.file, "sha256": result.sha256, "outcome": result.outcome,
               "upload_id": result.upload_id, "return_key": result.return_key,
               "version": result.version, "values": result.values,
-              "changed": len(result.changed), "issues": len(result.issues),
+              "changed": len(result.changed), "removed": len(result.removed),
+              "issues": len(result.issues),
               "at": datetime.now()}
     audit(con, user, "upload", detail, marking=settings.marking, data_version=data_version(con))

@@ -84,7 +84,8 @@ def test_restricted_operations_file_already_loaded_is_refused_not_named(
     result = ingest_file(con, path, user="kent-desk", settings=config, ref=ref,
                          submitter=KENT_DESK)
     assert result.outcome == "rejected"
-    assert {i.code for i in result.issues if i.severity == "error"} == {"not-permitted"}
+    # Read as an operation that does not exist (test_restricted_operation_reads_as_unknown…).
+    assert {i.code for i in result.issues if i.severity == "error"} == {"unknown-operation"}
     _says_nothing_of(result.message + " ".join(i.message for i in result.issues), earlier)
     assert _denied(con) == [("kent-desk", "access violation")]
 
@@ -99,4 +100,43 @@ def test_own_file_already_loaded_is_still_a_duplicate(
                          submitter=KENT_DESK)
     assert result.outcome == "duplicate"
     assert f"already loaded as upload {earlier}" in result.message and "by demo" in result.message
+    assert _denied(con) == []
+
+
+def test_restricted_operation_reads_as_unknown_and_is_audited(
+        con: duckdb.DuckDBPyConnection, ref: Reference, config: Settings, tmp_path: Path) -> None:
+    """A Kent return for an operation restricted and not granted gets the same words as one for
+    an operation that does not exist; nothing says it is restricted; the attempt is audited."""
+    path = force_return(tmp_path / "kent.xlsx", ref, force="kent")
+    con.execute("UPDATE operation SET restricted = TRUE WHERE code = 'OA2025'")
+    before = data_counts(con)
+    result = ingest_file(con, path, user="kent-desk", settings=config, ref=ref,
+                         submitter=KENT_DESK)
+    assert result.outcome == "rejected"
+    words = result.message + " ".join(i.message for i in result.issues)
+    assert "restricted" not in words.lower() and "access" not in words.lower()
+    assert "'OA2025' is not an operation we know" in words
+    assert data_counts(con) == before
+    assert _denied(con) == [("kent-desk", "access violation")]
+
+
+def test_mistyped_code_suggests_no_hidden_operation(
+        con: duckdb.DuckDBPyConnection, ref: Reference, config: Settings, tmp_path: Path) -> None:
+    """'OA2O25' (a letter O for a nought) would be met with 'did you mean OA2025?' — unless
+    OA2025 is hidden from the person, when nothing is suggested and nothing is audited."""
+    path = force_return(tmp_path / "kent.xlsx", ref, force="kent")
+    from openpyxl import load_workbook
+    book = load_workbook(path)
+    sheet = book["Return"]
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "OA2025")
+    cell.value = "OA2O25"
+    book.save(path)
+    open_to_all = ingest_file(con, path, user="kent-desk", settings=config, ref=ref,
+                              submitter=KENT_DESK, dry_run=True)
+    assert "OA2025" in " ".join(i.message for i in open_to_all.issues)
+    con.execute("UPDATE operation SET restricted = TRUE WHERE code = 'OA2025'")
+    hidden = ingest_file(con, path, user="kent-desk", settings=config, ref=ref,
+                         submitter=KENT_DESK, dry_run=True)
+    assert hidden.outcome == "rejected"
+    assert "OA2025" not in " ".join(i.message for i in hidden.issues)
     assert _denied(con) == []
