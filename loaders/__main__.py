@@ -13,11 +13,13 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from loaders.ingest import IngestResult
 from loaders.layouts import RETURN_KINDS
+from loaders.resubmission import CODE as REMOVED
 from store.connection import DatabaseBusy, open_db
 from store.settings import Settings, settings, settings_for
 
@@ -122,16 +124,44 @@ def _login() -> str:
 
 
 def _summary(result: IngestResult) -> str:
-    """A readable block per file: outcome, message, then each issue with where it is."""
+    """A readable block per file: outcome, message, changes, removals (a warning listing each
+    with its earlier value), then each issue with where it is."""
     lines = [f"{result.file}: {result.outcome.upper()}", f"  {result.message}"]
-    for change in result.changed[:50]:
-        where = " ".join(str(x) for x in (change["measure"], change["day"], change["port"]) if x)
-        lines.append(f"  changed {where}: {change['old']} → {change['new']}")
+    kept = [c for c in result.changed if c["change"] != "removed"]
+    for change in kept[:50]:
+        lines.append(f"  {change['change']} {_figure(change)}: {_shown(change, 'old')} → "
+                     f"{_shown(change, 'new')}")
+    if len(kept) > 50:
+        lines.append(f"  … and {len(kept) - 50:,} more changes (--json lists them all)")
+    if result.removed:
+        lines.append(f"  WARNING {len(result.removed):,} removed: stated in version "
+                     f"{result.replaces}, blank or missing in this file:")
+        lines += [f"    {_figure(c)}: was {_shown(c, 'old')}" for c in result.removed]
     for issue in result.issues:
+        if issue.code == REMOVED:
+            continue    # listed just above
         place = issue.location or "whole file"
         value = f" [value: {issue.value}]" if issue.value else ""
         lines.append(f"  {issue.severity.upper()} {issue.code} at {place}{value}: {issue.message}")
     return "\n".join(lines)
+
+
+def _figure(change: dict[str, Any]) -> str:
+    """'Arrests (Total)'; the codes when the words are missing."""
+    label = change.get("label") or change.get("measure") or change.get("table")
+    place = change.get("place") or change.get("day") or change.get("port") or "Total"
+    return f"{label} ({place})"
+
+
+def _shown(change: dict[str, Any], side: str) -> str:
+    value, qualifier = change.get(side), change.get(f"{side}_qualifier")
+    if value is None:
+        if change["table"] == "value":
+            return "blank"
+        gone = change["change"] == ("added" if side == "old" else "removed")
+        return "not listed" if gone else "listed without a value"
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}"
+    return text if qualifier in (None, "exact") else f"{text} ({qualifier.replace('_', ' ')})"
 
 
 def _template(args: argparse.Namespace) -> int:

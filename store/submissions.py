@@ -178,6 +178,14 @@ def submission_values(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.
     ).df()
 
 
+def submission_details(con: duckdb.DuckDBPyConnection, submission_id: int) -> dict[str, pd.DataFrame]:
+    """A submission's detail rows by table (vehicle, container, spend_line), less submission_id."""
+    return {table: con.execute(
+        # Table names come from DETAIL_TABLES, never from input.
+        f"SELECT * EXCLUDE (submission_id) FROM {table} WHERE submission_id = ? "  # noqa: S608
+        "ORDER BY sheet, row", [submission_id]).df() for table in DETAIL_TABLES}
+
+
 def recover_interrupted(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Mark uploads left 'in_progress' by a stopped process as failed (SECURITY.md row 38).
 

@@ -22,31 +22,37 @@ def force_return(path: Path, ref: Reference, figures: dict[str, Any] | None = No
     return write_template(path, "force-return", ref, fill=fill)
 
 
-def ports_return(path: Path, ref: Reference) -> Path:
+FELIXSTOWE = {"containers_profiled": 40, "containers_examined": 12, "containers_positive": 2,
+              "port_vehicles_recovered": 5, "port_value_recovered_gbp": "£230,000"}
+CONTAINER = {"container_ref": "MSCU1234567", "port": "felixstowe",
+             "examined_on": date(2025, 11, 10), "result": "Positive", "vehicles_found": 3,
+             "value_gbp": 150000}
+VEHICLE = {"recovered_on": date(2025, 11, 10), "port": "felixstowe", "make": "Toyota",
+           "status": "Confirmed stolen", "value_gbp": 50000}
+SPEND_LINES = (
+    {"spent_on": date(2025, 10, 14), "pillar": "P2", "operation": "OA2025",
+     "category": "Overtime", "amount_gbp": 12500.5},
+    {"spent_on": date(2025, 11, 6), "pillar": "P1", "category": "Prevention products",
+     "amount_gbp": "£2,000"},
+)
+
+
+def ports_return(path: Path, ref: Reference, felixstowe: dict[str, Any] | None = None, *,
+                 containers: list[dict[str, Any]] | None = None,
+                 vehicles: list[dict[str, Any]] | None = None) -> Path:
     """A NaVCIS ports return with one port's figures, one container and one vehicle."""
     fill = Fill(
         data_as_of=date(2026, 1, 15), operation="NPO2025",
-        ports={"felixstowe": {"containers_profiled": 40, "containers_examined": 12,
-                              "containers_positive": 2, "port_vehicles_recovered": 5,
-                              "port_value_recovered_gbp": "£230,000"}},
-        details={
-            "container": [{"container_ref": "MSCU1234567", "port": "felixstowe",
-                           "examined_on": date(2025, 11, 10), "result": "Positive",
-                           "vehicles_found": 3, "value_gbp": 150000}],
-            "vehicle": [{"recovered_on": date(2025, 11, 10), "port": "felixstowe",
-                         "make": "Toyota", "status": "Confirmed stolen", "value_gbp": 50000}],
-        })
+        ports={"felixstowe": FELIXSTOWE if felixstowe is None else felixstowe},
+        details={"container": [CONTAINER] if containers is None else containers,
+                 "vehicle": [VEHICLE] if vehicles is None else vehicles})
     return write_template(path, "ports-return", ref, operation="NPO2025", fill=fill)
 
 
-def spend_return(path: Path, ref: Reference) -> Path:
-    """A spend return with two lines against grant 2."""
+def spend_return(path: Path, ref: Reference,
+                 lines: tuple[dict[str, Any], ...] | list[dict[str, Any]] = SPEND_LINES) -> Path:
+    """A spend return with two lines against grant 2 (or the lines given)."""
     fill = Fill(
         data_as_of=date(2026, 1, 31), grant_ref="G2", recipient="south-yorkshire",
-        period="2025-26",
-        details={"spend_line": [
-            {"spent_on": date(2025, 10, 14), "pillar": "P2", "operation": "OA2025",
-             "category": "Overtime", "amount_gbp": 12500.5},
-            {"spent_on": date(2025, 11, 6), "pillar": "P1", "category": "Prevention products",
-             "amount_gbp": "£2,000"}]})
+        period="2025-26", details={"spend_line": list(lines)})
     return write_template(path, "spend-return", ref, fill=fill)
