@@ -56,3 +56,41 @@ def spend_return(path: Path, ref: Reference,
         data_as_of=date(2026, 1, 31), grant_ref="G2", recipient="south-yorkshire",
         period="2025-26", details={"spend_line": list(lines)})
     return write_template(path, "spend-return", ref, fill=fill)
+
+
+# How spreadsheet programs write a sheet to CSV: each cell as shown. An accounting-format zero
+# shows as a dash padded with spaces, and numbers in that format are padded too.
+CSV_FLAVOURS = {
+    # Excel, "CSV UTF-8 (Comma delimited)": BOM, CRLF line ends, zero as " -   ".
+    "excel": {"zero": " -   ", "number": " {:,} ", "bom": True, "newline": "\r\n"},
+    # LibreOffice Calc, "Text CSV", cell content saved as shown: zero as " - ", LF line ends.
+    "libreoffice": {"zero": " - ", "number": " {:,} ", "bom": False, "newline": "\n"},
+}
+
+
+def saved_as_csv(workbook: Path, sheet: str, target: Path, flavour: str) -> Path:
+    """The sheet as a spreadsheet program saves it to CSV with figures in accounting format."""
+    import csv
+    import io
+    from datetime import datetime
+
+    import openpyxl
+
+    style = CSV_FLAVOURS[flavour]
+    rows = []
+    for row in openpyxl.load_workbook(workbook)[sheet].iter_rows(values_only=True):
+        cells = []
+        for value in row:
+            if value is None:
+                cells.append("")
+            elif isinstance(value, datetime):
+                cells.append(f"{value:%d/%m/%Y}")
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                cells.append(style["zero"] if value == 0 else style["number"].format(value))
+            else:
+                cells.append(str(value))
+        rows.append(cells)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=str(style["newline"])).writerows(rows)
+    target.write_bytes(("\ufeff" if style["bom"] else "").encode() + buffer.getvalue().encode())
+    return target
