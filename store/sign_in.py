@@ -174,9 +174,9 @@ def sign_in(con: duckdb.DuckDBPyConnection, name: str, password: str, *, session
     if acting:
         # Never more than a cap, even if the clock has been put back.
         seconds = max(min(until - now, t.cap).total_seconds() for t, until in acting)
-        audit(con, name, "sign_in_delayed", {"session": session_id[:12], "address": address,
-                                             "throttles": [t.label for t, _ in acting],
-                                             "seconds": round(seconds, 1)})
+        audit(con, name, "sign_in_delayed",
+              {"session": session_id[:12], "address": client.address,
+               "throttles": [t.label for t, _ in acting], "seconds": round(seconds, 1)})
         wait(seconds)
         now += timedelta(seconds=seconds)
     return _check(con, name, password, client, now)
