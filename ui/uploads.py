@@ -20,18 +20,16 @@ from loaders.ingest import IngestResult, ingest_bytes
 from loaders.issues_workbook import write_issues_workbook
 from loaders.reference import Reference
 from loaders.template import build_template
-from metrics.format import fmt_date
-from metrics.tracker import shown_value
 from store.operation_access import scope_key
 from store.settings import settings
 from ui import downloads
 from ui.connection import WRITE_LOCK
+from ui.upload_changes import changes_table, removals_confirmed
 
 ACCEPTED_TYPES = ["xlsx", "csv", "ods"]
 MAX_UPLOAD_MB = 25
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ISSUE_COLUMNS = ["Severity", "Sheet", "Row", "Column", "Header", "Value", "Message"]
-CHANGE_COLUMNS = ["Measure", "Day", "Port", "Was", "Becomes"]
 _PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&\"'])")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -42,7 +40,8 @@ def plain(text: object) -> str:
 
 
 def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
-                  confirm: bool, person: Any) -> IngestResult:
+                  confirm: bool, person: Any,
+                  removals: frozenset[str] = frozenset()) -> IngestResult:
     """Check and store one file under the write lock, as the signed-in ``person``.
 
     The upload is recorded under their account name, and refused (audited) when they may not
@@ -50,13 +49,17 @@ def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
 
     ``confirm=False`` saves a first version straight away but stops at 'needs_confirmation'
     when the file would replace an earlier version; call again with ``confirm=True`` to save.
+    Even then, nothing the current version states is removed unless it is among ``removals``
+    (``IngestResult.removal_keys`` of what the person saw and confirmed): otherwise the
+    outcome is 'needs_confirmation' again, listing the removals.
     """
     # ``con`` must be a writer cursor (ui.connection.writer_cursor): saving writes to tables
     # a person's reading cursor shows only as narrowed views, and must see every earlier
     # version of the return. Ingest checks the uploader's access itself.
     with WRITE_LOCK:
         return ingest_bytes(con, data, name, user=person.name, settings=settings(),
-                            confirm_replace=confirm, submitter=person)
+                            confirm_replace=confirm, submitter=person,
+                            confirm_removals=removals)
 
 
 def issues_table(result: IngestResult) -> pd.DataFrame:
@@ -65,20 +68,6 @@ def issues_table(result: IngestResult) -> pd.DataFrame:
             for i in result.issues]
     found = pd.DataFrame(rows, columns=ISSUE_COLUMNS, dtype=object)
     return found.astype({"Row": "Int64"}) if not found.empty else found
-
-
-def changes_table(result: IngestResult) -> pd.DataFrame:
-    """What saving would change: measure label, day, port, old and new values as shown."""
-    from metrics.registry import METRICS
-
-    rows = []
-    for c in result.changed:
-        label = METRICS[c["measure"]].label if c["measure"] in METRICS else c["measure"]
-        day = fmt_date(pd.Timestamp(c["day"]).date()) if c.get("day") else "Total"
-        rows.append([label, day, c.get("port") or "",
-                     shown_value(c["measure"], c.get("old"), c.get("old_qualifier")),
-                     shown_value(c["measure"], c.get("new"), c.get("new_qualifier"))])
-    return pd.DataFrame(rows, columns=CHANGE_COLUMNS, dtype=object)
 
 
 def error_workbook(con: duckdb.DuckDBPyConnection, upload_id: int) -> bytes:
@@ -180,7 +169,7 @@ def _outcome(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: str, 
         if outcome == "accepted":
             st.success(message, icon=icon)
             if result.changed or (result.version or 0) > 1:
-                st.dataframe(changes_table(result), hide_index=True, width="stretch")
+                st.dataframe(changes_table(result.changed), hide_index=True, width="stretch")
         elif outcome == "cancelled":
             st.info("You cancelled the replacement: nothing was saved and the current version "
                     "stays in use.", icon=icon)
@@ -210,24 +199,24 @@ def _issues(result: IngestResult, workbook: bytes | None) -> None:
 
 def _confirmation(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: str,
                   uploaded: Any, result: IngestResult, person: Any) -> None:
-    """A replacement: show what would change and save only when the analyst confirms."""
-    st.warning(message_for_replacement(result), icon=":material/compare_arrows:")
-    st.dataframe(changes_table(result), hide_index=True, width="stretch")
+    """A replacement: show what would change and save only when the analyst confirms, and
+    confirms by name any figure the new file would remove (loaders.resubmission)."""
+    st.warning(outcome_text(result), icon=":material/compare_arrows:")
+    confirmed = removals_confirmed(result, key)
+    others = [c for c in result.changed if c["change"] != "removed"]
+    if others or not result.removed:
+        st.caption("Figures added or altered" if result.removed else "What changes")
+        st.dataframe(changes_table(others), hide_index=True, width="stretch",
+                     key=f"changes-{key}")
     save, cancel = st.columns(2)
-    if save.button(f"Save as version {result.version}", type="primary", key=f"confirm-{key}"):
+    if save.button(f"Save as version {result.version}", type="primary", key=f"confirm-{key}",
+                   disabled=not confirmed,
+                   help=None if confirmed else "Confirm the removals above first."):
         with st.spinner("Saving…"):
-            records[key] = result_record(con, ingest_upload(con, uploaded.getvalue(),
-                                                            uploaded.name, confirm=True,
-                                                            person=person))
+            records[key] = result_record(con, ingest_upload(
+                con, uploaded.getvalue(), uploaded.name, confirm=True, person=person,
+                removals=result.removal_keys()))
         st.rerun()
     if cancel.button("Cancel: keep the current version", key=f"cancel-{key}"):
         records[key] = {**records[key], "cancelled": True}
         st.rerun()
-
-
-def message_for_replacement(result: IngestResult) -> str:
-    count = len(result.changed)
-    figures = "1 figure changes" if count == 1 else f"{count:,} figures change"
-    return (f"This file would replace version {(result.version or 2) - 1} of "
-            f"{plain(result.return_key or 'this return')} as version {result.version}: "
-            f"{figures}. Nothing has been saved yet.")

@@ -38,14 +38,16 @@ def fresh_caches() -> Iterator[None]:
     sys.modules["__main__"] = main
 
 
-def force_return(force: str = "south-yorkshire", arrests: int = 32) -> bytes:
+def force_return(force: str = "south-yorkshire", arrests: int = 32,
+                 **more: object) -> bytes:
     """A filled OA2025 force return built from the product's template."""
     con = open_db(":memory:")
     load_reference(con)
     fill = Fill(data_as_of=date(2025, 10, 27), operation="OA2025", force=force,
                 contact="Test desk", values={
                     "arrests": MeasureFill(total=arrests), "vehicles_recovered": MeasureFill(total=9),
-                    "value_recovered_gbp": MeasureFill(total=120000)})
+                    "value_recovered_gbp": MeasureFill(total=120000),
+                    **{code: MeasureFill(total=value) for code, value in more.items()}})
     buffer = io.BytesIO()
     build_template("force-return", Reference.from_db(con), fill=fill).save(buffer)
     con.close()
@@ -104,12 +106,39 @@ def test_replacement_waits_for_confirmation(empty_db: Path) -> None:
     at = upload(open_page(), "v2.xlsx", force_return(arrests=40))
     assert any("would replace version 1" in w.value for w in at.warning)
     changes = at.dataframe[0].value
-    assert list(changes["Measure"]) == ["Arrests"]
+    assert list(changes.columns) == ["Figure", "Day or port", "Was", "Becomes"]
+    assert list(changes["Figure"]) == ["Arrests"] and list(changes["Day or port"]) == ["Total"]
     assert (changes["Was"].iloc[0], changes["Becomes"].iloc[0]) == ("32", "40")
+    assert not at.checkbox, "nothing is removed, so there is nothing to confirm"
     assert count(empty_db, "SELECT count(*) FROM submission") == 1
     at.button(key=next(b.key for b in at.button if b.label == "Save as version 2")).click().run()
     assert any("version 2" in s.value for s in at.success)
     assert count(empty_db, "SELECT max(version) FROM submission") == 2
+
+
+@pytest.mark.slow
+def test_removals_must_be_confirmed_before_saving(empty_db: Path) -> None:
+    """A resubmission with blanks lists each figure it would remove with its old value; the
+    Save button stays disabled until the removals are confirmed, and then saves them."""
+    upload(open_page(), "v1.xlsx", force_return(warrants=7, charged=3))
+    at = upload(open_page(), "v2.xlsx", force_return(arrests=40))
+    assert any("would be removed" in w.value for w in at.warning)
+    assert any("2 figures stated in version 1 are blank" in e.value for e in at.error)
+    removed = at.dataframe[0].value
+    assert sorted(zip(removed["Figure"], removed["Day or port"], removed["Was"],
+                      strict=True)) == [("People charged", "Total", "3"),
+                                        ("Warrants executed", "Total", "7")]
+    assert "None" not in removed.to_string()
+    save = next(b for b in at.button if b.label == "Save as version 2")
+    assert save.disabled
+    at.checkbox[0].check().run()
+    save = next(b for b in at.button if b.label == "Save as version 2")
+    assert not save.disabled
+    save.click().run()
+    assert any("version 2" in s.value and "removed" in s.value for s in at.success)
+    assert count(empty_db, "SELECT max(version) FROM submission") == 2
+    assert count(empty_db, "SELECT count(*) FROM value v JOIN submission s ON s.id = "
+                 "v.submission_id WHERE s.version = 2 AND v.measure = 'warrants'") == 0
 
 
 @pytest.mark.slow

@@ -1,0 +1,64 @@
+"""What a replacement changes, shown on the upload page: figures altered and added, and the
+removals a person must confirm before the new version is saved (loaders.resubmission).
+
+Every cell is words: a figure's label, the day or port it is for ('Total', '13 October 2025',
+'Port of Felixstowe'), and its values in GOV.UK style; never a code, never 'None'.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from metrics.format import fmt_value
+from metrics.tracker import shown_value
+
+CHANGE_COLUMNS = ["Figure", "Day or port", "Was", "Becomes"]
+REMOVED_COLUMNS = ["Figure", "Day or port", "Was"]
+
+
+def changes_table(changes: list[dict[str, Any]], columns: list[str] = CHANGE_COLUMNS) -> pd.DataFrame:
+    """One row per change, in words."""
+    rows = [[c.get("label") or c.get("measure") or "", c.get("place") or "Total",
+             _shown(c, "old"), _shown(c, "new")] for c in changes]
+    frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS, dtype=object)
+    return frame[columns]
+
+
+def _shown(change: dict[str, Any], side: str) -> str:
+    value, qualifier = change.get(side), change.get(f"{side}_qualifier")
+    detail = change.get("table", "value") != "value"
+    if change.get("change") == ("removed" if side == "new" else "added"):
+        if side == "new":
+            return "not in this file: removed" if detail else "blank: removed"
+        return "not listed" if detail else "not stated"
+    if value is None:
+        return "listed without a value" if detail else "not recorded"
+    if detail:
+        return fmt_value(value, "gbp", str(qualifier or "exact"))
+    return shown_value(str(change.get("measure")), value, qualifier)
+
+
+def removals_confirmed(result: Any, key: str) -> bool:
+    """List what saving would remove and ask for explicit confirmation; True once given (or
+    when nothing would be removed). The box is new whenever the list is, so a tick given for
+    one list never confirms another."""
+    removed = result.removed
+    if not removed:
+        return True
+    n = len(removed)
+    things = "1 figure" if n == 1 else f"{n:,} figures"
+    st.error(f"{things} stated in version {result.replaces} "
+             f"{'is' if n == 1 else 'are'} blank or missing in this file. Saving removes "
+             f"{'it' if n == 1 else 'them'} from the return: "
+             f"{'it' if n == 1 else 'they'} will no longer count in any total.",
+             icon=":material/delete:")
+    st.dataframe(changes_table(removed, REMOVED_COLUMNS), hide_index=True, width="stretch",
+                 key=f"removed-{key}")
+    st.caption("To keep a figure, cancel, put the figure back in the file and upload it again.")
+    digest = hashlib.sha256("\n".join(sorted(result.removal_keys())).encode()).hexdigest()[:12]
+    return st.checkbox(f"Remove {'this figure' if n == 1 else f'these {n:,} figures'}: I have "
+                       "checked they should no longer be counted", key=f"remove-{key}-{digest}")
