@@ -43,12 +43,13 @@ class ExportContext:
         return file_name(name, operation=self.operation, as_at=self.as_at, version=self.version,
                          ext=ext)
 
-    def stamp(self) -> str:
-        """One line naming marking, operation, as-at date and data version (CSV, text files)."""
+    def stamp(self, title: str | None = None) -> str:
+        """One line naming marking, what the file holds (its title in words, or the operation
+        and as-at date) and the data version (CSV, text files)."""
         what = self.operation_name or self.operation or "All operations"
+        held = title or f"{what}; figures as at {self.as_at_text}"
         demo = "; illustrative demo data" if self.illustrative else ""
-        return (f"{self.marking}; {what}; figures as at {self.as_at_text}; "
-                f"data version {self.version}{demo}")
+        return f"{self.marking}; {held}; data version {self.version}{demo}"
 
     def filters_detail(self) -> dict[str, Any]:
         """The filters as plain values for the audit log."""

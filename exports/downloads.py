@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -10,6 +12,7 @@ import pandas as pd
 from exports.audit import record_export
 from exports.context import ExportContext
 from exports.images import IMAGE_FORMATS, alt_text, chart_image
+from exports.readable import DataFile, readable
 from exports.tables import SOURCE_DEFAULT, csv_bytes, xlsx_bytes
 from metrics.charts.style import ChartSpec
 
@@ -33,7 +36,8 @@ def chart_bytes(spec: ChartSpec, ctx: ExportContext, fmt: str, *, marking_line: 
     if fmt in IMAGE_FORMATS:
         return chart_image(spec, ctx, fmt)
     if fmt == "csv":
-        return csv_bytes(spec.data, ctx, marking_line=marking_line)
+        data = readable(spec.data, ctx, what=spec.subtitle)
+        return csv_bytes(data.frame, ctx, marking_line=marking_line, title=data.title)
     if fmt == "txt":
         return alt_text(spec, ctx).encode("utf-8")
     raise ValueError(f"Unknown chart export format {fmt!r}: use one of {', '.join(CHART_FORMATS)}.")
@@ -54,17 +58,30 @@ def export_chart(con: duckdb.DuckDBPyConnection, spec: ChartSpec, ctx: ExportCon
     return ExportFile(name, data, MIME[fmt])
 
 
+def table_bytes(data: DataFile, ctx: ExportContext, fmt: str, *, source: str = SOURCE_DEFAULT,
+                marking_line: bool = False) -> bytes:
+    """A readable table as CSV or XLSX."""
+    if fmt == "csv":
+        return csv_bytes(data.frame, ctx, marking_line=marking_line, title=data.title)
+    if fmt == "xlsx":
+        return xlsx_bytes(data.frame, ctx, title=data.title, source=source, notes=data.notes,
+                          number_formats=[c.excel_format for c in data.columns])
+    raise ValueError(f"Unknown table export format {fmt!r}: use csv or xlsx.")
+
+
 def export_table(con: duckdb.DuckDBPyConnection, df: pd.DataFrame, ctx: ExportContext, name: str,
                  fmt: str, *, title: str | None = None, source: str = SOURCE_DEFAULT,
-                 marking_line: bool = False) -> ExportFile:
-    """Build one table download (csv or xlsx) and write its audit row."""
-    if fmt == "csv":
-        data = csv_bytes(df, ctx, marking_line=marking_line)
-    elif fmt == "xlsx":
-        data = xlsx_bytes(df, ctx, title=title or name, source=source)
-    else:
-        raise ValueError(f"Unknown table export format {fmt!r}: use csv or xlsx.")
+                 marking_line: bool = False, screen: Mapping[str, Any] | None = None
+                 ) -> ExportFile:
+    """Build one table download (csv or xlsx) and write its audit row.
+
+    Headings, units, rounding and qualifiers are put into words (``exports.readable``):
+    ``screen`` is the page's column settings, so the file uses the labels shown on screen;
+    ``title`` the table's words (otherwise from ``name``, the page's name for the table).
+    """
+    data = readable(df, ctx, what=title or name, screen=screen)
+    payload = table_bytes(data, ctx, fmt, source=source, marking_line=marking_line)
     file_name = ctx.file_name(name, fmt)
     record_export(con, ctx, kind="table", name=name, fmt=fmt, file_name=file_name,
-                  extra={"rows": len(df), "marking_line": marking_line})
-    return ExportFile(file_name, data, MIME[fmt])
+                  extra={"rows": len(df), "marking_line": marking_line, "title": data.title})
+    return ExportFile(file_name, payload, MIME[fmt])

@@ -65,7 +65,7 @@ def export_chart(spec: ChartSpec, ctx: Any, key: str) -> None:
         return
     ectx, cursor = export_context(ctx), _cursor_maker(ctx)
     with st.popover("Download this chart", icon=":material/download:"):
-        csv_marked = st.checkbox("Put the marking in the first line of the CSV",
+        csv_marked = st.checkbox("Put the marking and title in the first line of the CSV",
                                  key=f"{key}-csv-marking")
         for fmt, label in CHART_BUTTONS:
             def build(fmt: str = fmt) -> bytes:
@@ -78,16 +78,20 @@ def _chart_file(spec: ChartSpec, ectx: ExportContext, fmt: str) -> str:
     return ectx.file_name(chart_name(spec, fmt), fmt)
 
 
-def export_table(df: pd.DataFrame, ctx: Any, name: str, key: str) -> None:
-    """Download buttons for a table: CSV and XLSX, text cells made safe for spreadsheets."""
+def export_table(df: pd.DataFrame, ctx: Any, name: str, key: str,
+                 screen: dict[str, Any] | None = None) -> None:
+    """Download buttons for a table: CSV and XLSX, text cells made safe for spreadsheets.
+    ``screen`` is the table's column settings, so the files use the headings shown on screen."""
     if not _allowed(ctx, "table"):
         return
     ectx, cursor = export_context(ctx), _cursor_maker(ctx)
     with st.popover("Download this table", icon=":material/download:"):
-        marked = st.checkbox("Put the marking in the first line of the CSV", key=f"{key}-marking")
+        marked = st.checkbox("Put the marking and title in the first line of the CSV",
+                             key=f"{key}-marking")
         for fmt, label in (("csv", "Table (CSV)"), ("xlsx", "Table (Excel)")):
             def build(fmt: str = fmt) -> bytes:
-                return table_download(cursor(), df, ectx, name, fmt, marking_line=marked).data
+                return table_download(cursor(), df, ectx, name, fmt, marking_line=marked,
+                                      screen=screen).data
             downloads.button(label, build, file_name=ectx.file_name(name, fmt),
                              mime=MIME[fmt], key=f"{key}-{fmt}", on_click="ignore")
 

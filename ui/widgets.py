@@ -54,4 +54,4 @@ def table(df: pd.DataFrame, *, key: str, column_config: dict | None = None,  # t
     """A table; given the page's context, also its CSV and Excel downloads (named ``name``)."""
     st.dataframe(df, hide_index=True, width="stretch", key=key, column_config=column_config)
     if ctx is not None:
-        export_table(df, ctx, name or key, key=f"{key}-export")
+        export_table(df, ctx, name or key, key=f"{key}-export", screen=column_config)

@@ -16,7 +16,7 @@ from conftest import export_rows
 
 from exports.context import ExportContext
 from exports.downloads import export_table
-from exports.tables import csv_bytes, escape_cell, xlsx_bytes
+from exports.tables import HEADER_ROW, csv_bytes, escape_cell, xlsx_bytes
 
 NASTY = ['=HYPERLINK("http://evil.example","click")', "+1", "-2+3", "@SUM(A1)", "\tTab",
          "\rCR", "\nLF", "plain"]
@@ -42,7 +42,7 @@ def test_xlsx_has_no_formula_elements(demo_ctx: ExportContext) -> None:
 def test_xlsx_text_reads_back_escaped_and_numbers_stay_numbers(demo_ctx: ExportContext) -> None:
     """Each dangerous text gets a leading apostrophe; -2 and -4.5 are numeric cells."""
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(nasty_frame(), demo_ctx, title="T")))
-    rows = list(book["Data"].iter_rows(min_row=2, values_only=True))
+    rows = list(book["Data"].iter_rows(min_row=HEADER_ROW + 2, values_only=True))
     # The file stores CR as the escape _x000D_ (as Excel does); openpyxl does not decode it.
     assert [r[0].replace("_x000D_", "\r") for r in rows[:7]] == ["'" + t for t in NASTY[:7]]
     assert rows[7][0] == "plain"
@@ -70,6 +70,7 @@ def test_csv_marking_line_only_when_chosen(demo_ctx: ExportContext) -> None:
     assert not plain.startswith("#")
     first = marked.splitlines()[0]
     assert first.startswith("# OFFICIAL-SENSITIVE") and f"data version {demo_ctx.version}" in first
+    assert marked.splitlines()[1] == '"note","value"'
 
 
 def test_xlsx_cover_sheet_and_header_footer(demo_ctx: ExportContext) -> None:
