@@ -37,11 +37,13 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(db: Path, workdir: Path) -> Iterator[str]:
+def running_server(db: Path, workdir: Path, secrets: Path | None = None) -> Iterator[str]:
     """A ``streamlit run`` of the dashboard on ``db`` at a free local port; stopped by its PID.
 
     It runs ``serve.py``, as ``make run`` and a deployment do, so the app's own HTTP guards
     (security headers, the download guard) are in front of every page the tests open.
+    ``secrets`` names a secrets.toml to use instead of the repository's .streamlit one (single
+    sign-on tests put their ``[auth]`` section there).
     """
     port = _free_port()
     env = {**os.environ, "NVCRP_DB": str(db)}
@@ -50,7 +52,8 @@ def running_server(db: Path, workdir: Path) -> Iterator[str]:
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "none",
+         *(["--secrets.files", str(secrets)] if secrets else [])],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
