@@ -38,8 +38,19 @@ NOT_RECORDED = frozenset({"", "n/a", "na", "n.a.", "n/k", "nk", "not known", "un
                           "...", "x", "?", ":", "[x]", "[z]", "[c]", "[w]"})
 ZERO_WORDS = frozenset({"nil", "none", "zero"})
 DASHES = "-‐‑‒–—―−"   # hyphen-minus, hyphens, figure dash, en and em dashes, bar, minus sign
-NOTHING_HELP = ("A dash or 'nil' means 0; a blank cell, 'N/A', 'n/k', 'TBC', '..', 'x' or '?' "
-                "means the figure was not recorded.")
+# The rule as people read it: in the template's README sheet and the project README.
+NOTHING_RULE = (
+    "Enter 0 if there were none. A dash ('-', or ' - ' as Excel shows a zero in accounting "
+    "format) and 'nil' also mean 0.",
+    "Leave a cell blank if the figure was not recorded. 'N/A', 'n/k', 'TBC', '..', 'x' and '?' "
+    "mean the same: not recorded, which is not 0. These follow the Government Statistical "
+    "Service's symbols.",
+    "A required figure must be stated: 0 or a dash is fine; blank, 'N/A' or 'TBC' is not, and "
+    "the upload names the cell to fill in.",
+    "The same rule holds in every return and every column: where a cell is not a figure (a "
+    "date, a choice from a list, a code), a dash or 'N/A' leaves it empty; notes and "
+    "descriptions keep the words you type.",
+)
 PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (  # longest first within each qualifier so "at least" wins over "at"
     ("at_least", ("more than", "greater than", "in excess of", "at least", "minimum", "min.",
                   "over", ">=", "≥", ">")),

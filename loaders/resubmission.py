@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from loaders.changes import changes_between, changes_summary, removals
+from loaders.changes import NOUNS, changes_between, changes_summary, removals
 from loaders.issues import Issue, warning
 from loaders.layouts import LAYOUTS
 from loaders.records import ParsedReturn
@@ -67,20 +67,26 @@ def _figure(change: dict[str, Any]) -> str:
     return f"{text} ({qualifier.replace('_', ' ')})" if qualifier not in (None, "exact") else text
 
 
+def removed_things(changes: list[dict[str, Any]]) -> str:
+    """'2 figures', '1 spend line', '3 figures and 1 container': what the removals are."""
+    gone = removals(changes)
+    counts = {t: sum(1 for c in gone if c["table"] == t) for t in dict.fromkeys(
+        c["table"] for c in gone)}
+    return " and ".join(f"{n:,} {NOUNS[t][0] if n == 1 else NOUNS[t][1]}"
+                        for t, n in counts.items())
+
+
 def removed_sentence(changes: list[dict[str, Any]], previous_version: int, *, saved: bool) -> str:
     """'' when nothing is removed; else a sentence saying how many and what happens next."""
-    gone = removals(changes)
-    if not gone:
+    n = len(removals(changes))
+    if not n:
         return ""
-    n = len(gone)
-    things = "1 figure or row" if n == 1 else f"{n:,} figures or rows"
+    things, are = removed_things(changes), "is" if n == 1 else "are"
     if saved:
-        return (f" Warning: {things} stated in version {previous_version} {'is' if n == 1 else 'are'}"
-                " blank or missing in this file and {0} removed (listed below).".format(
-                    "was" if n == 1 else "were"))
-    return (f" {things[0].upper()}{things[1:]} stated in version {previous_version} "
-            f"{'is' if n == 1 else 'are'} blank or missing in this file and would be removed: "
-            "confirm the removals, or put the figures back in the file.")
+        return (f" Warning: {things} stated in version {previous_version} {are} blank or "
+                f"missing in this file and {'was' if n == 1 else 'were'} removed (listed below).")
+    return (f" {things} stated in version {previous_version} {are} blank or missing in this "
+            "file and would be removed: confirm the removals, or put them back in the file.")
 
 
 def preview_text(file: str, parsed: ParsedReturn, ref: Any, values: int,

@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from loaders.cells import NOTHING_RULE
 from loaders.layouts import Layout, Table
+from loaders.resubmission import RULE as RESUBMISSION_RULE
 
 Line = tuple[str, str]          # (style: title | heading | text, text)
 
@@ -34,9 +36,7 @@ QUALIFIER_HELP = (
 )
 
 BLANKS = (
-    "Leave a cell blank if the figure was not recorded. Enter 0 if there were none: 0 is a "
-    "figure, a blank is not. 'N/A', 'n/k' and '-' also mean 'not recorded'.",
-    "Figures marked as required must be filled in (0 is fine).",
+    *NOTHING_RULE,
     "Numbers may be typed as 1200, 1,200 or £1,200. Do not type formulas; if your copy has "
     "formulas, save it in Excel before sending so their results are kept.",
     "Dates are day/month/year, for example 13/10/2025.",
@@ -63,6 +63,8 @@ def readme_lines(layout: Layout, ref: Any, operation: str | None) -> list[Line]:
     lines += [("text", text) for text in BLANKS]
     lines.append(("heading", "Where to send it"))
     lines += _sending(layout, op)
+    lines.append(("heading", "Sending a corrected file"))
+    lines.append(("text", RESUBMISSION_RULE))
     return lines
 
 
@@ -103,7 +105,7 @@ def _sending(layout: Layout, op: dict[str, Any] | None) -> list[Line]:
     return [("text", f"Upload the completed file on the dashboard's upload page{who}{when}. "
                      "Send it only over an approved secure route."),
             ("text", "You can send a corrected file at any time: the latest version replaces the "
-                     "figures shown, and earlier versions are kept.")]
+                     "figures shown, and earlier versions are kept (see below).")]
 
 
 def _date(day: date) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from loaders.resubmission import removed_things
 from metrics.format import fmt_value
 from metrics.tracker import shown_value
 
@@ -50,7 +51,7 @@ def removals_confirmed(result: Any, key: str) -> bool:
     if not removed:
         return True
     n = len(removed)
-    things = "1 figure" if n == 1 else f"{n:,} figures"
+    things = removed_things(result.changed)
     st.error(f"{things} stated in version {result.replaces} "
              f"{'is' if n == 1 else 'are'} blank or missing in this file. Saving removes "
              f"{'it' if n == 1 else 'them'} from the return: "
@@ -60,5 +61,6 @@ def removals_confirmed(result: Any, key: str) -> bool:
                  key=f"removed-{key}")
     st.caption("To keep a figure, cancel, put the figure back in the file and upload it again.")
     digest = hashlib.sha256("\n".join(sorted(result.removal_keys())).encode()).hexdigest()[:12]
-    return st.checkbox(f"Remove {'this figure' if n == 1 else f'these {n:,} figures'}: I have "
-                       "checked they should no longer be counted", key=f"remove-{key}-{digest}")
+    return st.checkbox(f"Remove {'it' if n == 1 else f'these {n:,}'}: I have checked "
+                       f"{'it' if n == 1 else 'they'} should no longer be counted",
+                       key=f"remove-{key}-{digest}")

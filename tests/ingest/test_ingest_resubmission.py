@@ -75,7 +75,7 @@ def test_command_line_default_saves_removals_with_a_warning_each(
     second = _first_then(con, ref, config, tmp_path)
     assert (second.outcome, second.version) == ("accepted", 2)
     assert "4 figures changed (1 altered, 3 removed)" in second.message
-    assert "Warning: 3 figures or rows stated in version 1" in second.message
+    assert "Warning: 3 figures stated in version 1 are blank or missing" in second.message
     stored = [i for i in upload_issue_rows(con, second.upload_id) if i["code"] == "figure-removed"]
     assert sorted(i["value"] for i in stored) == ["11", "3", "7"]
     assert all(i["severity"] == "warning" and i["sheet"] == "Return" for i in stored)
@@ -197,7 +197,7 @@ def test_ports_removals_name_the_port_and_the_container(
     assert sorted((c["label"], c["place"], c["old"]) for c in second.removed) == [
         ("Container MSCU1234567", "Port of Felixstowe, 10 November 2025", 150000),
         ("RoRo vehicles checked", "Port of Felixstowe", 50)]
-    assert "2 figures or rows stated in version 1" in second.message
+    assert "1 figure and 1 container stated in version 1 are blank" in second.message
 
 
 def test_returns_are_named_in_words_never_by_key(

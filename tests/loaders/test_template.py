@@ -27,6 +27,31 @@ def test_readme_is_the_first_sheet(kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", layouts.RETURN_KINDS)
+def test_readme_sheet_states_the_nothing_and_resubmission_rules(kind: str) -> None:
+    """Every template's README sheet states the 'nothing' rule and the resubmission rule the
+    loader applies, word for word (loaders.cells and loaders.resubmission)."""
+    from loaders.cells import NOTHING_RULE
+    from loaders.resubmission import RULE
+
+    wb = _reopen(kind)
+    lines = [str(c.value) for c in wb[layouts.README_SHEET]["A"] if c.value]
+    assert set(NOTHING_RULE) <= set(lines) and RULE in lines
+    assert "Sending a corrected file" in lines
+
+
+def test_project_readme_states_the_same_rules() -> None:
+    """The project README gives the same two rules, so a newcomer reads what forces read."""
+    from pathlib import Path
+
+    from loaders.cells import NOTHING_RULE
+    from loaders.resubmission import RULE
+
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    for sentence in (*NOTHING_RULE, RULE):
+        assert " ".join(sentence.split()) in readme, sentence
+
+
+@pytest.mark.parametrize("kind", layouts.RETURN_KINDS)
 def test_layout_marker_is_very_hidden(kind: str) -> None:
     """The version marker sits in A1 of a very hidden '_layout' sheet, the lists likewise hidden."""
     wb = _reopen(kind)
