@@ -222,7 +222,8 @@ def _check(
     if submitter is not None:
         from loaders.access import check_submission
         access = check_submission(con, parsed, submitter, name)
-    result.issues = _merged(result.issues, parsed.issues, store_issues(con, parsed, name), access)
+    result.issues = _merged(result.issues, parsed.issues, store_issues(con, parsed, name, ref),
+                            access)
     result.return_key = parsed.return_key
     return None if has_errors(result.issues) else parsed
 

@@ -3,15 +3,21 @@ submitter is expected to send it. They run in the parent process, which holds th
 
 from __future__ import annotations
 
+from typing import Any
+
 import duckdb
 
 from loaders.issues import Issue, error, has_errors
 from loaders.layouts import LAYOUTS
 from loaders.records import ParsedReturn
+from loaders.return_names import KIND_WORDS, operation_name, submitter_name
 
 
-def store_issues(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, name: str) -> list[Issue]:
-    """Checks against the store: the operation or grant exists and the submitter is expected."""
+def store_issues(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, name: str,
+                 ref: Any | None = None) -> list[Issue]:
+    """Checks against the store: the operation or grant exists and the submitter is expected.
+
+    ``ref`` (``loaders.reference.Reference``) names forces and operations in words."""
     if parsed.return_key is None or parsed.kind not in LAYOUTS:
         if has_errors(parsed.issues):
             return []  # the parser has already said what is missing
@@ -35,8 +41,9 @@ def store_issues(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, name: str
         expected = {"navcis"}
     # An operation with no list of expected forces cannot be checked here; the list is reference data.
     if expected and parsed.submitter not in expected:
-        return [error("submitter_not_expected", f"{name}: {parsed.submitter!r} is not expected to "
-                      f"send a {parsed.kind} for {parsed.operation}. Check the operation and the "
+        return [error("submitter_not_expected", f"{name}: {submitter_name(ref, parsed.submitter)} "
+                      f"is not expected to send a {KIND_WORDS.get(parsed.kind, 'return')} for "
+                      f"{operation_name(ref, parsed.operation)}. Check the operation and the "
                       "force in the header, or ask the operation lead to add your force.",
                       header="Force", value=parsed.submitter, **where)]
     return []

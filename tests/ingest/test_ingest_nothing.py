@@ -238,3 +238,23 @@ def test_every_store_column_that_must_be_filled_is_required_in_its_layout(
         "table_name IN ('vehicle', 'container', 'spend_line')").fetchall()}
     assert not_null & declared, "no store column matched a layout column"
     assert not_null & declared <= required
+
+
+@pytest.mark.parametrize(("written", "outcome"), [("TBC", "rejected"), (" - ", "accepted"),
+                                                 ("nil", "accepted"), ("..", "rejected")])
+def test_ports_required_figure_follows_the_same_rule(
+        written: str, outcome: str, con: duckdb.DuckDBPyConnection, ref: Reference,
+        config: Settings, tmp_path: Path) -> None:
+    """A port's containers examined (required): a dash or 'nil' is 0; 'TBC' or '..' is one
+    located issue quoting it."""
+    from ingest_kit import FELIXSTOWE
+
+    result = _load(con, ref, config, ports_return(tmp_path / "p.xlsx", ref, {
+        **FELIXSTOWE, "containers_examined": written}))
+    assert result.outcome == outcome, result.issues
+    if outcome == "rejected":
+        assert [(e[0], e[1], e[4]) for e in _errors(result)] == [
+            ("required-blank", "Ports", written)]
+    else:
+        stored = con.execute("SELECT value FROM value WHERE measure = 'containers_examined'")
+        assert stored.fetchall() == [(0,)]

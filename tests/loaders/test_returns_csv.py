@@ -80,3 +80,22 @@ def test_real_ons_workbook_does_not_crash_the_header_finder() -> None:
                 find_header(sheet, table, ctx)
     assert {i.code for i in ctx.issues} <= {"header-not-found", "column-missing",
                                             "duplicate-column"}
+
+
+def test_long_form_bad_required_value_gets_one_message() -> None:
+    """A required figure that is not a number gets 'not a number' only, not also 'must be
+    filled in' (one cell, one message)."""
+    lines = [*LINES[:2], LINES[2].replace(",9,", ",lots,"), LINES[3]]
+    pr = parse_csv(lines)
+    assert [(i.code, i.row, i.column) for i in pr.issues if i.severity == "error"] == [
+        ("bad-number", 4, "F")]
+
+
+def test_long_form_accounting_zero_and_tbc() -> None:
+    """In a long-form CSV a " - " value is 0; 'TBC' for a required figure is refused quoting it."""
+    zero = parse_csv([*LINES[:2], LINES[2].replace(",9,", ", - ,"), LINES[3]])
+    got = {(r["measure"], r["day"]): r["value"] for r in zero.values.to_dict("records")}
+    assert errors(zero) == [] and got[("vehicles_recovered", None)] == 0
+    tbc = parse_csv([*LINES[:2], LINES[2].replace(",9,", ",TBC,"), LINES[3]])
+    found = one(tbc, "required-blank")
+    assert found.value == "TBC" and "'TBC' means not recorded" in found.message
