@@ -4,7 +4,7 @@ import streamlit as st
 
 from metrics import format as fmt
 from metrics import overview as ov
-from ui import roles, widgets
+from ui import roles, url_state, widgets
 from ui.export_menu import briefing_pack
 from ui.shell import PAGES, ROOT, page_setup
 
@@ -46,7 +46,7 @@ for summary in summaries:
         if (ROOT / "pages/1_Operation.py").exists():
             st.page_link("pages/1_Operation.py", label=f"{summary.name} in detail",
                          icon=":material/arrow_forward:",
-                         query_params={"op": summary.code, "as_at": as_at.isoformat()})
+                         query_params=url_state.link_params(op=summary.code))
 
 earlier = ctx.q(ov.earlier_operations, visible)
 if not earlier.empty:
@@ -82,4 +82,4 @@ st.header("Pages", anchor=False)
 for path, label, icon in PAGES[1:]:
     # Pages are added one by one, and some are for some roles only: link only to those open.
     if (ROOT / path).exists() and roles.can_open(ctx.user.role, path):
-        st.page_link(path, label=label, icon=icon)
+        st.page_link(path, label=label, icon=icon, query_params=url_state.link_params())

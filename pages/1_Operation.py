@@ -5,6 +5,7 @@ from metrics import query, results, stages
 from metrics.charts import map as maps
 from metrics.charts import operation as charts
 from metrics.registry import METRICS
+from ui import url_state
 from ui.export_menu import briefing_pack
 from ui.shell import page_setup
 from ui.widgets import card, chart, table
@@ -78,11 +79,12 @@ if kind != "ports":     # a ports operation has no force returns
     st.header("By force", anchor=False)
     choices = [m.name for m in METRICS.values() if m.return_kind == "force-return"]
     left, right = st.columns([2, 1])
-    measure = left.selectbox("Measure", choices, index=choices.index("arrests"),
-                             format_func=lambda m: METRICS[m].label, key="op_measure")
-    rate = right.toggle("Per 1,000 recorded vehicle offences", key="op_per_1000",
-                        help="Each force's figure divided by its recorded vehicle offences in the "
-                             "year ending June 2025 (ONS), times 1,000.")
+    measure = url_state.choose(left.selectbox, "Measure", choices, key="op_measure",
+                               names={m: METRICS[m].label for m in choices}, default="arrests")
+    rate = url_state.switch(right.toggle, "Per 1,000 recorded vehicle offences",
+                            key="op_per_1000",
+                            help="Each force's figure divided by its recorded vehicle offences "
+                                 "in the year ending June 2025 (ONS), times 1,000.")
     label = METRICS[measure].label
     column = "per_1000_offences" if rate else "value"
     per_force = ctx.q(results.forces_for_map, f, measure)

@@ -8,6 +8,7 @@ from metrics.headline import HEADLINE_NOUNS
 from metrics.query import Filters
 from metrics.registry import METRICS
 from metrics.sources import sources
+from ui import url_state
 from ui.shell import page_setup
 from ui.widgets import card, chart, table
 
@@ -15,6 +16,7 @@ ctx = page_setup("Forces")
 
 import streamlit as st  # noqa: E402 — page_setup must be the first call of every page
 
+VIEWS = {"figures": "Figures", "per-1000": "Per 1,000 recorded vehicle offences"}
 st.title("Forces")
 as_at = ctx.filters.as_at
 forces = ctx.q(query.forces)
@@ -25,9 +27,9 @@ if forces.empty:
 codes = list(forces["code"])
 names = dict(zip(forces["code"], forces["short_name"], strict=True))
 default = ctx.q(fp.default_force, ctx.filters)
-force = st.selectbox(
-    "Force", codes, index=codes.index(default) if default in codes else 0,
-    format_func=lambda c: names.get(c, c), key="focus_force", bind="query-params",
+force = url_state.choose(
+    st.selectbox, "Force", codes, key="focus_force", names=names,
+    default=default if default in codes else codes[0],
     help="The first force chosen in the sidebar filter, otherwise the force with most arrests.")
 name = names.get(force, force)
 st.caption(f"Figures as at {fmt.fmt_date(as_at)}. Each return counts at its latest version "
@@ -55,16 +57,17 @@ if ctx.filters.operation is None:
     st.info("Choose an operation in the sidebar to compare forces.")
 else:
     left, right = st.columns(2)
-    measure = left.selectbox("Measure", list(HEADLINE_NOUNS), key="force_measure",
-                             format_func=lambda m: METRICS[m].label)
-    view = right.radio("Show", ["Figures", "Per 1,000 recorded vehicle offences"],
-                       horizontal=True, key="force_view")
+    measure = url_state.choose(left.selectbox, "Measure", list(HEADLINE_NOUNS),
+                               key="force_measure", default=next(iter(HEADLINE_NOUNS)),
+                               names={m: METRICS[m].label for m in HEADLINE_NOUNS})
+    view = url_state.choose(right.radio, "Show", list(VIEWS), key="force_view", names=VIEWS,
+                            default="figures", horizontal=True)
     comparison = ctx.q(fp.force_comparison, force, ctx.filters.operation, as_at, measure)
     region = str(comparison.iloc[1]["label"]).removesuffix(" average")
     words = ctx.q(fp.operation_words, ctx.filters.operation, as_at,
                   f"{name}, {region} and England and Wales", ctx.illustrative)
     spec = force_against_averages(comparison, words, METRICS[measure].label,
-                                  METRICS[measure].unit, rate=view != "Figures")
+                                  METRICS[measure].unit, rate=view != "figures")
     chart(spec, key="force-against-averages", ctx=ctx)
     with st.expander("Show sources"):
         cells = ctx.q(sources, Filters(ctx.filters.operation, as_at), measure, force)

@@ -5,6 +5,7 @@ from metrics import funding
 from metrics.charts.funding import funding_sankey, spend_against_allocation
 from metrics.query import Filters
 from metrics.spend import spend_lines
+from ui import url_state
 from ui.shell import page_setup
 from ui.widgets import card, chart, table
 
@@ -47,8 +48,9 @@ else:
 
 # --- Spend against allocation -------------------------------------------------------------------
 st.header("Spend against allocation", anchor=False)
-by = st.radio("Per", ["pillar", "recipient"], horizontal=True, key="funding_by",
-              format_func=str.capitalize)
+by = url_state.choose(st.radio, "Per", ["pillar", "recipient"], key="funding_by",
+                     names={"pillar": "Pillar", "recipient": "Recipient"}, default="pillar",
+                     horizontal=True)
 rows = ctx.q(funding.spend_against_allocation, as_at, by)
 if rows.empty:
     st.info("No allocations are recorded, so there is nothing to compare spend with.")

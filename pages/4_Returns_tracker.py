@@ -3,6 +3,7 @@
 from metrics import format as fmt
 from metrics import tracker
 from metrics.scope import Filters
+from ui import url_state
 from ui.shell import page_setup
 
 ctx = page_setup("Returns tracker")
@@ -17,9 +18,9 @@ DATE = "D MMMM YYYY"
 WHEN = "D MMMM YYYY, HH:mm"
 
 st.title("Returns tracker")
-every = st.toggle("All operations", key="all_ops",
-                  help="Every force against every operation, instead of the operation chosen "
-                       "in the sidebar.")
+every = url_state.switch(st.toggle, "All operations", key="all_ops",
+                         help="Every force against every operation, instead of the operation "
+                              "chosen in the sidebar.")
 f = ctx.filters
 if every or f.operation is None:
     f = Filters(operation=None, as_at=f.as_at, regions=f.regions, forces=f.forces)
@@ -96,8 +97,8 @@ keys = list(labels)
 if selected_key in labels and st.session_state.get("picked_key") != selected_key:
     st.session_state["picked_key"] = selected_key
     st.session_state["return_key"] = selected_key
-key = st.selectbox("Return", keys, format_func=lambda k: labels.get(k, k), key="return_key",
-                   index=None, placeholder="Choose a return (or select a row above)")
+key = url_state.choose(st.selectbox, "Return", keys, key="return_key", names=labels,
+                       index=None, placeholder="Choose a return (or select a row above)")
 if key is None:
     st.stop()
 

@@ -2,9 +2,10 @@
 
 It sets the page up, opens the cached connection, draws the protective-marking banner, signs
 the person in (or stops at the sign-in form) and checks their role may open the page, draws a
-menu of the pages that role may use and the sidebar filters (bound to the URL so a lead can
-share a link), and hands the page a ``PageContext`` holding everything it needs to ask the
-metrics layer for figures — within what that person may see.
+menu of the pages that role may use and the sidebar filters (kept in the URL by
+``ui.url_state``, so the menu's links and a copied address show the same view), and hands the
+page a ``PageContext`` holding everything it needs to ask the metrics layer for figures —
+within what that person may see.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from metrics import query
 from metrics.query import Filters
 from store.connection import data_version
 from store.settings import ROOT, settings
-from ui import auth, cache, roles
+from ui import auth, cache, page_style, roles, url_state
 from ui.connection import cursor, person_cursor
 
 # (file, label, icon) — the menu, in order. Every file here calls page_setup first.
@@ -62,16 +63,18 @@ def page_setup(title: str, *, filters: bool = True) -> PageContext:
     raw = cursor()
     version = data_version(raw)
     _marking_banner()
+    page_style.apply()   # date box target size, cards that wrap (issue 9)
     user = auth.gate(auth.current_page_file(), raw)
     # From here on the page reads only what this person may see: restricted operations they
     # have not been granted are absent from every query (store.operation_access.scoped).
     con = person_cursor(user.role, user.operations, user.name)
-    _menu(user)
+    menu = st.sidebar.container()     # drawn once the filters are known: its links carry them
     auth.sign_out_button(user, con)
     ops = cache.cached(query.operations, con, version)
     illustrative = bool(cache.cached(query.is_illustrative, con, version))
-    chosen = _sidebar_filters(ops, con, version) if filters else Filters(operation=None,
-                                                                         as_at=date.today())
+    url_state.follow_link()
+    chosen = _sidebar_filters(ops, con, version) if filters else _no_filters()
+    _menu(menu, user)
     if illustrative:
         st.warning("Illustrative demo data: these figures are invented for demonstration and "
                    "are not real operational results.", icon=":material/science:")
@@ -93,14 +96,16 @@ def _marking_banner() -> None:
     )
 
 
-def _menu(user: auth.User) -> None:
-    with st.sidebar:
+def _menu(menu, user: auth.User) -> None:  # type: ignore[no-untyped-def]
+    with menu:
         st.markdown("**NVCRP operation results**")
         for path, label, icon in PAGES:
             if not (ROOT / path).exists() or not roles.can_open(user.role, path):
                 continue   # a page not installed, or one this role may not use
             try:
-                st.page_link(path, label=label, icon=icon)
+                # The link carries the operation, date, regions and forces (issue 9).
+                st.page_link(path, label=label, icon=icon,
+                             query_params=url_state.link_params())
             except StreamlitPageNotFoundError:
                 # A page run on its own as the entry file (as tests do) has no multipage
                 # app around it to link to; the page itself still works.
@@ -109,57 +114,37 @@ def _menu(user: auth.User) -> None:
 
 
 def _sidebar_filters(ops, con, version) -> Filters:  # type: ignore[no-untyped-def]
+    """The operation, date, regions and forces: shown by name, kept in the URL by code."""
     codes = list(ops["code"]) if not ops.empty else []
     names = dict(zip(ops["code"], ops["name"], strict=False)) if codes else {}
     with st.sidebar:
         st.markdown("**Filters**")
-        op = _url_select("Operation", "op", codes, names, default=_default_operation(ops),
-                         placeholder="No operations loaded")
-        as_at = st.date_input("Figures as at", value="today", format="DD/MM/YYYY", key="as_at",
-                              bind="query-params",
-                              help="Each return counts at its latest version stated as at this "
-                                   "date or earlier.")
+        op = url_state.choose(st.selectbox, "Operation", codes, key="op", names=names,
+                              default=_default_operation(ops), persist_state="session",
+                              placeholder="No operations loaded")
+        as_at = url_state.date_field("Figures as at",
+                                     help="Each return counts at its latest version stated as "
+                                          "at this date or earlier.")
         regions = cache.cached(query.regions, con, version)
         region_names = dict(zip(regions["code"], regions["name"], strict=False))
-        chosen_regions = _url_select("Regions", "region", list(region_names), region_names,
-                                     multi=True, placeholder="All regions")
+        chosen_regions = url_state.choose(st.multiselect, "Regions", list(region_names),
+                                          key="region", names=region_names, multi=True,
+                                          persist_state="session", placeholder="All regions")
         forces = cache.cached(query.forces, con, version)
         if chosen_regions:
             forces = forces[forces["region"].isin(chosen_regions)]
         force_names = dict(zip(forces["code"], forces["short_name"], strict=False))
-        chosen_forces = _url_select("Forces", "force", list(force_names), force_names,
-                                    multi=True, placeholder="All forces")
-    return Filters(operation=op, as_at=as_at if isinstance(as_at, date) else date.today(),
-                   regions=tuple(chosen_regions), forces=tuple(chosen_forces))
+        chosen_forces = url_state.choose(st.multiselect, "Forces", list(force_names),
+                                         key="force", names=force_names, multi=True,
+                                         persist_state="session", placeholder="All forces")
+    return Filters(operation=op, as_at=as_at, regions=tuple(chosen_regions),
+                   forces=tuple(chosen_forces))
 
 
-def _url_select(label: str, key: str, options: list[str], names: dict[str, str], *,
-                multi: bool = False, default: str | None = None, placeholder: str = ""):  # type: ignore[no-untyped-def]
-    """A select box shown by name but kept in the URL by code (``?op=OA2025&force=kent``).
-
-    Streamlit's own URL binding writes the label shown ('Operation Alliances 2025'), which
-    makes links long and breaks links written by hand; so the codes are synced here. A code
-    in the URL that differs from the one last written here (a shared link, or a link from
-    another page) wins over the choice kept in the session.
-    """
-    in_url = tuple(v for raw in st.query_params.get_all(key) for v in raw.split(",")
-                   if v in options)
-    written = st.session_state.get(f"_url_{key}")
-    if key not in st.session_state or (in_url and in_url != written):
-        st.session_state[key] = list(in_url) if multi else (in_url[0] if in_url else default)
-    kept = st.session_state[key]   # drop what is no longer offered (filters, access)
-    st.session_state[key] = ([c for c in kept if c in options] if multi
-                             else (kept if kept in options else default))
-    widget = st.multiselect if multi else st.selectbox
-    value = widget(label, options, format_func=lambda c: names.get(c, c), key=key,
-                   placeholder=placeholder, persist_state="session")
-    chosen = tuple(value or ()) if multi else ((value,) if value else ())
-    st.session_state[f"_url_{key}"] = chosen
-    if chosen:
-        st.query_params[key] = list(chosen) if multi else chosen[0]
-    elif key in st.query_params:
-        del st.query_params[key]
-    return list(value or ()) if multi else value
+def _no_filters() -> Filters:
+    """A page without the filters still keeps them in its URL, for the menu's links."""
+    url_state.keep_shared()
+    return Filters(operation=None, as_at=date.today())
 
 
 def _default_operation(ops) -> str | None:  # type: ignore[no-untyped-def]
