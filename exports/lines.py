@@ -1,11 +1,13 @@
 """Lines to take: short GOV.UK sentences with the headline figures, each traceable to its metric.
 
-Rounding rule (also printed on the method slide): counts under 100 are given exactly; from 100
-to 999 they go DOWN to a multiple of 5 and from 1,000 DOWN to a multiple of 100, said as "more
-than N" (368 → "more than 365"). Money of £1 million or more goes down to a tenth of a million
-("over £3.3 million"), from £10,000 down to a thousand pounds, and below that is exact. A figure
-that is already round is stated as it is. "More than" and "over" therefore never overstate: for
-an exact figure N is below the true value; for an "at least" figure N is at most the figure held.
+Rounding rule (``ROUNDING_RULE``, printed in the pack's method note). Counts held exactly are
+said exactly ("147 stolen vehicles recovered"). A count held as "at least N" is said "at least
+N" or, from 100, rounded DOWN to a multiple of 5 (or of 100 from 1,000) and said "more than M"
+when M is below N ("at least 368" becomes "more than 365"; "at least 365" stays "at least
+365"). Money of £1 million or more goes DOWN to a tenth of a million ("over £3.3 million"; a
+tenth of a billion from £1 billion) unless it is already round; smaller sums are given in full.
+So "more than" and "over" always name a number below every value the figure allows, and
+"at least" the figure itself: a line never claims more than the returns hold.
 """
 
 from __future__ import annotations
@@ -14,22 +16,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from metrics.format import (
-    _floor,
     fmt_count,
     fmt_date,
     fmt_date_range,
     fmt_money,
     fmt_money_short,
+    round_down_for_more_than,
 )
 from metrics.headline import HEADLINE_NOUNS
 
 ROUNDING_RULE = (
-    "Lines to take round down, never up: counts under 100 are exact; 100 to 999 go down to a "
-    "multiple of 5 and 1,000 or more down to a multiple of 100, said as \"more than\" (368 "
-    "becomes \"more than 365\"). Money of £1 million or more goes down to a tenth of a million "
-    "(\"over £3.3 million\"; a tenth of a billion from £1 billion), £10,000 or more down to the "
-    "thousand pounds; smaller sums are exact. "
-    "Figures reported as \"at least\" keep that qualifier."
+    "Lines to take never claim more than the returns hold. Counts are given exactly (147 "
+    "stays 147). A count reported as \"at least\" is said \"at least\" or, from 100, rounded "
+    "down to a multiple of 5 (of 100 from 1,000) and said \"more than\" only when that is "
+    "below the figure: \"at least 368\" becomes \"more than 365\", \"at least 365\" stays "
+    "\"at least 365\". Money of £1 million or more goes down to a tenth of a million and is "
+    "said \"over\" (£3,342,750 becomes \"over £3.3 million\"; a tenth of a billion from £1 "
+    "billion); smaller sums are given in full. Approximate figures are said \"about\". "
+    "Tables, charts and data files give every figure in full."
 )
 
 
@@ -42,7 +46,7 @@ class Line:
     value: float | None    # the figure held, as headline() returns it
     qualifier: str         # exact | at_least | approximately | not_recorded
     unit: str              # count | gbp
-    bound: str             # 'more than' | 'exact' | 'about' | 'not recorded'
+    bound: str             # 'more than' | 'at least' | 'exact' | 'about'
     stated: float | None   # the number printed after the bound
 
     def note(self, as_at_text: str, version: int) -> str:
@@ -52,45 +56,39 @@ class Line:
                 f"{as_at_text}, data version {version}")
 
 
-def count_step(v: float) -> int:
-    return 1 if v < 100 else (5 if v < 1000 else 100)
+def _bounded(v: float, qualifier: str, unit: str) -> tuple[str, float]:
+    """(bound, N): ('more than', N) with N < v; ('at least', v); ('exact', v); ('about', v).
 
-
-def money_step(v: float) -> int:
-    """Tenths of the unit 'billion' or 'million' said, thousands from £10,000, else pounds."""
-    if v >= 1_000_000_000:
-        return 100_000_000
-    return 100_000 if v >= 1_000_000 else (1000 if v >= 10_000 else 1)
-
-
-def _bounded(v: float, qualifier: str, step: int) -> tuple[str, float]:
-    """('more than', N) with N ≤ v (N < v for exact figures), or ('exact', v) when v is round."""
+    Exact counts are never rounded; an 'at least' or exact amount is rounded only when the
+    rounded number is below it, so 'more than N' never names the figure itself."""
     if qualifier in ("approximately", "estimate"):
         return "about", v
-    n = float(_floor(v, step))
-    if qualifier == "at_least":
-        return "more than", n
-    # An exact figure that is already round is stated as it is; otherwise N < v.
-    return ("exact", v) if n == v else ("more than", n)
+    held = "at least" if qualifier == "at_least" else "exact"
+    if (unit == "count" and held == "exact") or (unit == "gbp" and v < 1_000_000):
+        return held, v
+    n = round_down_for_more_than(v, unit)
+    return ("more than", n) if n < v else (held, v)
 
 
 def count_phrase(v: float, qualifier: str) -> tuple[str, str, float]:
-    """(text, bound, stated): ('more than 365', 'more than', 365.0) for 368 arrests."""
-    bound, n = _bounded(v, qualifier, count_step(v))
+    """(text, bound, stated): ('more than 365', 'more than', 365.0) for at least 368 arrests;
+    ('147', 'exact', 147.0) for exactly 147."""
+    bound, n = _bounded(v, qualifier, "count")
     if bound == "about":
         return fmt_count(v, "approximately"), bound, float(round(v))
-    text = f"{int(n):,}" if bound == "exact" else f"more than {int(n):,}"
-    return text, bound, n
+    if bound == "more than":
+        return f"more than {int(n):,}", bound, n
+    return fmt_count(n, "at_least" if bound == "at least" else "exact"), bound, n
 
 
 def money_phrase(v: float, qualifier: str) -> tuple[str, str, float]:
     """(text, bound, stated): ('over £3.3 million', 'more than', 3300000.0) for £3,342,750."""
-    step = money_step(v)
-    bound, n = _bounded(v, qualifier, step)
+    bound, n = _bounded(v, qualifier, "gbp")
     if bound == "about":
         return fmt_money(v, "approximately"), bound, v
-    short = fmt_money_short(n) if step >= 100_000 else fmt_money(n)
-    return (short if bound == "exact" else f"over {short}"), bound, n
+    text = fmt_money_short(n) if n >= 1_000_000 else fmt_money(n)
+    prefix = {"more than": "over ", "at least": "at least "}.get(bound, "")
+    return prefix + text, bound, n
 
 
 def _sentence(text: str) -> str:

@@ -4,7 +4,8 @@ Numbers (SECURITY.md rows 9–11)
 - Accepted: numbers from the spreadsheet; text such as "1200", "1,200", "1 200" (ordinary,
   no-break or narrow no-break spaces), "12.0", "£1,200", "£2.5 million", "£2.5m", "3k".
 - Words before or after the figure set its qualifier, and the stated figure is kept as written:
-  "more than 300", "over 300", "at least 300", "300+", ">300" → at_least 300;
+  "at least 300", "300+", ">=300" → at_least 300; "more than 300", "over 300", ">300" leave
+  300 itself out, so a count is at_least 301 (money stays at_least £300: a penny is no matter);
   "about 2,000", "approx. 2000", "c. 50", "~50", "around 50" → approximately;
   "estimated 40", "est. 40", "40 (est)" → estimate. Anything else is exact.
 - "Nothing" follows the Government Statistical Service symbols, one rule for every return and
@@ -52,8 +53,8 @@ NOTHING_RULE = (
     "descriptions keep the words you type.",
 )
 PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (  # longest first within each qualifier so "at least" wins over "at"
-    ("at_least", ("more than", "greater than", "in excess of", "at least", "minimum", "min.",
-                  "over", ">=", "≥", ">")),
+    ("at_least", ("at least", "minimum", "min.", ">=", "≥")),
+    ("more_than", ("more than", "greater than", "in excess of", "over", ">")),
     ("approximately", ("approximately", "approx.", "approx", "around", "about", "roughly",
                        "circa", "ca.", "c.", "c ", "~", "≈")),
     ("estimate", ("estimated", "estimate", "est.", "est")),
@@ -179,6 +180,8 @@ def _parse_text(text: str, raw: object, *, money: bool, integer: bool) -> Parsed
                           "holds a count. Enter the count only.")
         return Parsed(Decimal(0), "exact")
     qualifier, text = _strip_qualifier(text)
+    above = qualifier == "more_than"   # "more than 52" of a count is at least 53 (issue 9)
+    qualifier = "at_least" if above else qualifier
     if text.startswith(tuple(DASHES) + ("(",)) and any(ch.isdigit() for ch in text):
         return Parsed(None, qualifier, f"{_show(raw)} is negative; figures cannot be below 0. "
                       "Enter the figure without a minus sign, or correct it.")
@@ -192,6 +195,8 @@ def _parse_text(text: str, raw: object, *, money: bool, integer: bool) -> Parsed
     number = _plain_number(text)
     if number is None:
         return Parsed(None, qualifier, f"{_show(raw)} is not a number. {NUMBER_HELP}")
+    if above and integer and number == number.to_integral_value():
+        number += 1
     return _checked(number, qualifier, raw, integer=integer)
 
 

@@ -279,7 +279,7 @@ def headline_cards(rows: pd.DataFrame, operation: str | None) -> list[tuple[str,
     if chosen.empty:
         return []
     row = chosen.iloc[0]
-    # Short labels: a card is narrow and 'more than 52' needs the room.
+    # Short labels: a card is narrow and 'at least 52' needs the room.
     labels = {"arrests": "Arrests", "vehicles_recovered": "Vehicles recovered",
               "value_recovered_gbp": "Value recovered"}
     cards = [(label, _figure(row[m], METRICS[m].unit, row[f"{m}_qualifier"]))

@@ -1,8 +1,12 @@
-"""GOV.UK number and date style: '1,234', '£2,046,250', '£3.3 million', '2 March 2026'.
+"""GOV.UK number and date style: '1,234', '£2,046,250', '2 March 2026'.
 
-Rounded phrases ('more than 365 arrests', 'over £3.3 million') must never overstate a figure, so
-every rounding here goes down. Qualifiers come from the store: exact | at_least | approximately |
-estimate | not_recorded.
+One number style (README, "Number style"): cards, charts, tables and data files show a figure
+in full with thousands separators and its qualifier in words: '368', 'at least 368',
+'about 900', '£3,342,750', 'at least £4,126,500', 'not recorded'. "At least N" is said as
+"at least N", never "more than N": the force said the figure could be N itself (issue 9).
+Only lines to take round ('more than 365 arrests', 'over £3.3 million'), by the rule in
+``exports.lines``, and every rounding there goes down (``round_down_for_more_than``).
+Qualifiers come from the store: exact | at_least | approximately | estimate | not_recorded.
 """
 
 from __future__ import annotations
@@ -25,15 +29,22 @@ def _floor(v: float | int | Decimal, step: int = 1) -> int:
     return (whole // step) * step
 
 
-def round_down_for_more_than(v: float | int | Decimal, unit: str = "count") -> float:
-    """The number to print after 'more than' / 'over': never above ``v``.
+def rounding_step(v: float | int | Decimal, unit: str = "count") -> int:
+    """The step a line to take rounds down to (``exports.lines``' rule).
 
-    Counts drop their fraction; money of £1 million or more goes down to a tenth of a million
-    (3,399,999 gives 3,300,000), smaller money to whole pounds.
+    Counts: 1 below 100, 5 from 100, 100 from 1,000. Money: a tenth of a billion from
+    £1 billion, a tenth of a million from £1 million, else whole pounds.
     """
-    if unit == "gbp" and abs(float(v)) >= 1_000_000:
-        return float(_floor(v, 100_000))
-    return float(_floor(v))
+    size = abs(float(v))
+    if unit == "gbp":
+        return 100_000_000 if size >= 1e9 else (100_000 if size >= 1e6 else 1)
+    return 1 if size < 100 else (5 if size < 1000 else 100)
+
+
+def round_down_for_more_than(v: float | int | Decimal, unit: str = "count") -> float:
+    """The number to print after 'more than' / 'over': the largest multiple of
+    ``rounding_step`` not above ``v`` (3,399,999 gives 3,300,000; 368 gives 365)."""
+    return float(_floor(v, rounding_step(v, unit)))
 
 
 def _grouped(whole: int) -> str:
@@ -46,18 +57,20 @@ def fmt_number(v: float | int | Decimal, places: int = 0) -> str:
 
 
 def fmt_count(v: float | int | Decimal | None, qualifier: str = "exact") -> str:
-    """'1,234', 'more than 365', 'about 900' or 'not recorded'."""
+    """'1,234', 'at least 368', 'about 900' or 'not recorded'."""
     if _is_missing(v) or qualifier == "not_recorded":
         return NOT_RECORDED
     assert v is not None
     if qualifier == "at_least":
-        return f"more than {_grouped(int(round_down_for_more_than(v)))}"
+        # A fraction (an average) goes down: 'at least N' must not claim more than was held.
+        return f"at least {_grouped(_floor(v))}"
     text = _grouped(int(Decimal(str(v)).to_integral_value()))
     return f"about {text}" if qualifier in APPROXIMATE else text
 
 
 def fmt_money_short(v: float | int | Decimal) -> str:
-    """'£3.3 million', '£4 million', '£1.7 billion' (always rounded down); '£485,000' below £1 million."""
+    """'£3.3 million', '£4 million', '£1.7 billion' (always rounded down); '£485,000' below
+    £1 million. For lines to take only: elsewhere money is shown in full."""
     sign = "-" if v < 0 else ""
     size = abs(Decimal(str(v)))
     for scale, word in ((1_000_000_000, "billion"), (1_000_000, "million")):
@@ -69,19 +82,23 @@ def fmt_money_short(v: float | int | Decimal) -> str:
 
 
 def fmt_money(v: float | int | Decimal | None, qualifier: str = "exact") -> str:
-    """'£2,046,250', 'over £3.3 million', 'about £2,000', 'not recorded'. Pence shown only when present."""
+    """'£2,046,250', 'at least £4,126,500', 'about £2,000', 'not recorded'. Pence shown only
+    when present."""
     if _is_missing(v) or qualifier == "not_recorded":
         return NOT_RECORDED
     assert v is not None
-    if qualifier == "at_least":
-        return f"over {fmt_money_short(round_down_for_more_than(v, 'gbp'))}"
     amount = Decimal(str(v))
+    if qualifier == "at_least":
+        # Pence go down too: 'at least' must not claim a fraction of a penny more than held.
+        amount = amount.quantize(Decimal("0.01"), rounding=ROUND_FLOOR)
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
     if amount == amount.to_integral_value():
         text = f"{sign}£{_grouped(int(amount))}"
     else:
         text = f"{sign}£{float(amount):,.2f}"
+    if qualifier == "at_least":
+        return f"at least {text}"
     return f"about {text}" if qualifier in APPROXIMATE else text
 
 
@@ -126,7 +143,7 @@ def fmt_date_range(a: date, b: date) -> str:
 
 
 def phrase(v: float | int | Decimal | None, unit: str, qualifier: str, noun: str) -> str:
-    """A headline line: 'more than 365 arrests', 'over £3.3 million recovered', '9 warrants executed'."""
+    """A headline line: 'at least 368 arrests', '£3,342,750 recovered', '9 warrants executed'."""
     if unit == "gbp":
         return f"{fmt_money(v, qualifier)} {noun}".strip()
     return f"{fmt_count(v, qualifier)} {noun}".strip()

@@ -50,7 +50,7 @@ def _number(value: float | None) -> int | float | None:
 
 
 def _line(name: str, value: float | None, qualifier: str) -> str:
-    """'more than 365 arrests'; money and missing figures as 'Label: value'."""
+    """'at least 368 arrests'; money and missing figures as 'Label: value'."""
     singular, plural = HEADLINE_NOUNS[name]
     label = f"{plural[0].upper()}{plural[1:]}"
     if value is None:

@@ -14,7 +14,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from metrics import results
+from metrics import comparison, results
+from metrics.comparison import change_text
 from metrics.format import fmt_count, fmt_date, fmt_date_range, fmt_value
 from metrics.query import operations, totals
 from metrics.registry import METRICS
@@ -53,7 +54,7 @@ ORDER BY id DESC LIMIT $n"""
 class Card:
     measure: str
     label: str
-    value: str                        # formatted in GOV.UK style: 'more than 368'
+    value: str                        # formatted in GOV.UK style: 'at least 368'
 
 
 @dataclass(frozen=True)
@@ -190,30 +191,7 @@ class WeekComparison:
     earlier_name: str
     later_name: str
     table: pd.DataFrame               # one row per measure, see ``week_comparison``
-
-
-def change_text(earlier: tuple[float | None, str], later: tuple[float | None, str],
-                unit: str) -> tuple[float | None, str]:
-    """(later minus earlier, 'up 26 (14%)'); a bound is kept only when it is still certain.
-
-    A 'more than' later figure can only have grown by more than the difference; a 'more than'
-    earlier figure can only make a fall larger. Anything else with a bound cannot be called yet.
-    """
-    (a, qa), (b, qb) = earlier, later
-    if a is None or b is None or "not_recorded" in (qa, qb):
-        return None, "cannot compare: a figure is not recorded"
-    diff = b - a
-    if diff == 0 and qa == qb == "exact":
-        return 0.0, "no change"
-    bound = (qb == "at_least" and qa != "at_least" and diff > 0) or \
-            (qa == "at_least" and qb != "at_least" and diff < 0)
-    if "at_least" in (qa, qb) and not bound:
-        return diff, "cannot say yet: a figure is stated as 'more than'"
-    qualifier = "at_least" if bound else ("approximately" if {qa, qb} - {"exact"} else "exact")
-    words = f"{'up' if diff > 0 else 'down'} {fmt_value(abs(diff), unit, qualifier)}"
-    if qualifier == "exact" and a:
-        words += f" ({abs(diff) / a * 100:.0f}%)"
-    return diff, words
+    title: str = ""                   # the overall picture, by metrics.comparison's rule
 
 
 def _figure(found: pd.DataFrame, measure: str) -> tuple[float | None, str]:
@@ -229,7 +207,8 @@ def week_comparison(con: duckdb.DuckDBPyConnection, as_at: date, regions: tuple[
     """The two latest national weeks side by side as at ``as_at`` (None with fewer than two).
 
     Table columns: measure, label, unit, earlier, earlier_qualifier, earlier_text, later,
-    later_qualifier, later_text, change, change_text.
+    later_qualifier, later_text, change, change_text, direction. The title says what rose and
+    what fell, by the one rule of ``metrics.comparison``.
     """
     codes = latest_weeks(con, allowed)
     if len(codes) < 2:
@@ -246,9 +225,15 @@ def week_comparison(con: duckdb.DuckDBPyConnection, as_at: date, regions: tuple[
                      "earlier": a[0], "earlier_qualifier": a[1],
                      "earlier_text": fmt_value(a[0], unit, a[1]),
                      "later": b[0], "later_qualifier": b[1], "later_text": fmt_value(b[0], unit, b[1]),
-                     "change": diff, "change_text": words})
-    return WeekComparison(earlier=codes[0], later=codes[1], earlier_name=str(names[codes[0]]),
-                          later_name=str(names[codes[1]]), table=pd.DataFrame(rows))
+                     "change": diff, "change_text": words,
+                     "direction": comparison.direction(a, b)})
+    table = pd.DataFrame(rows)
+    earlier_name, later_name = str(names[codes[0]]), str(names[codes[1]])
+    picture = comparison.balance(zip(table["label"], table["direction"], strict=True))
+    return WeekComparison(earlier=codes[0], later=codes[1], earlier_name=earlier_name,
+                          later_name=later_name, table=table,
+                          title=comparison.title(picture, later_name, earlier_name,
+                                                 f"as at {fmt_date(as_at)}"))
 
 
 def recent_uploads(con: duckdb.DuckDBPyConnection, n: int = 10,

@@ -76,7 +76,7 @@ def cards_for(kind: str | None) -> tuple[Card, ...]:
 
 
 def cards(con: duckdb.DuckDBPyConnection, filters: Filters, kind: str | None) -> pd.DataFrame:
-    """One row per headline card: key, label, unit, value, qualifier, text ('more than 368')."""
+    """One row per headline card: key, label, unit, value, qualifier, text ('at least 368')."""
     chosen = cards_for(kind)
     wanted = [m for card in chosen for m in card.measures]
     found = totals(con, filters, wanted).set_index("measure")

@@ -23,8 +23,8 @@ def _text(value: float | None, unit: str, qualifier: str, rate: bool) -> str:
         return fmt_money(round(value), qualifier)
     if float(value).is_integer():
         return fmt_count(value, qualifier)
-    if qualifier == "at_least":  # never overstate: 'more than' rounds down (DOMAIN.md)
-        return "more than " + fmt_number(math.floor(value * 10) / 10, 1)
+    if qualifier == "at_least":  # never overstate: 'at least' rounds down (issue 9)
+        return "at least " + fmt_number(math.floor(value * 10) / 10, 1)
     return ("about " if qualifier in APPROXIMATE else "") + fmt_number(value, 1)
 
 

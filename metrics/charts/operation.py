@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from metrics import comparison
 from metrics.charts.style import CONTEXT, PALETTE, SOURCE_ONS, ChartSpec, Words, base_layout
 from metrics.format import fmt_date, fmt_number, fmt_value
 
@@ -181,7 +182,7 @@ def _paired(rows: list[tuple[str, str, list[tuple[str, float, str]]]], names: li
     fig = make_subplots(rows=len(rows), cols=1, subplot_titles=[r[0] for r in rows],
                         vertical_spacing=min(0.5 / len(rows), 0.12))
     for i, (_, _, bars) in enumerate(rows, start=1):
-        # Room on the right for the printed value ('more than 368') beside the longest bar.
+        # Room on the right for the printed value ('at least 368') beside the longest bar.
         longest = max((v for _, v, _ in bars), default=0) or 1
         fig.update_xaxes(range=[0, longest * 1.45], row=i, col=1)
         for j, (series, value, text) in enumerate(bars):
@@ -210,11 +211,8 @@ def compare_chart(df: pd.DataFrame, words: Words) -> ChartSpec:
         rows.append((str(group["label"].iloc[0]), str(measure), bars))
     fig = _paired(rows, names)
     old, new = names[0], names[-1]
-    pivot = df.pivot(index="measure", columns="operation_name", values="value")
-    lead = "arrests" if "arrests" in pivot.index else pivot.index[0]
-    ahead = (pivot.loc[lead, new] or 0) >= (pivot.loc[lead, old] or 0)
-    label = _lower_first(str(df.loc[df["measure"] == lead, "label"].iloc[0]))
-    title = f"{'More' if ahead else 'Fewer'} {label} in {new} than in {old} at the same stage"
+    # One rule for every comparison (metrics.comparison): what rose, what fell, or mixed.
+    title = comparison.title(comparison.of_table(df), new, old)
     alt = "Paired bar charts: " + "; ".join(
         f"{r[0]}: " + ", ".join(f"{s} {t}" for s, _, t in r[2]) for r in rows) + "."
     data = df.pivot(index="label", columns="operation_name", values="text").reset_index()

@@ -1,4 +1,4 @@
-"""Lines to take round down and never overstate a figure."""
+"""Lines to take round down, keep exact counts exact and never overstate a figure."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from conftest import AS_AT, OPERATION
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exports.lines import count_phrase, lines_to_take, money_phrase
+from exports.lines import ROUNDING_RULE, count_phrase, lines_to_take, money_phrase
 from metrics.headline import headline
 
 QUALIFIERS = st.sampled_from(["exact", "at_least"])
@@ -29,47 +29,78 @@ def spoken_number(text: str) -> float:
 
 @given(v=st.integers(min_value=0, max_value=10**7), qualifier=QUALIFIERS)
 def test_count_phrase_never_overstates(v: int, qualifier: str) -> None:
-    """The number said after 'more than' is at most the figure, and below it when exact."""
+    """'more than N' has N below the figure; 'at least N' and a plain N are the figure itself."""
     text, bound, stated = count_phrase(float(v), qualifier)
     assert spoken_number(text) == stated
     assert stated <= v
     if bound == "more than":
-        assert text.startswith("more than ")
-        assert stated < v or qualifier == "at_least"
+        assert text.startswith("more than ") and stated < v
+    elif bound == "at least":
+        assert text.startswith("at least ") and stated == v and qualifier == "at_least"
     else:
-        assert stated == v and qualifier == "exact"
+        assert text[0].isdigit() and stated == v and qualifier == "exact"
+
+
+@given(v=st.integers(min_value=0, max_value=10**7), qualifier=QUALIFIERS)
+def test_more_than_and_at_least_are_never_swapped(v: int, qualifier: str) -> None:
+    """An 'at least' figure is never said 'more than' itself, and never said bare."""
+    text, _, _ = count_phrase(float(v), qualifier)
+    assert text != f"more than {v:,}"
+    if qualifier == "at_least":
+        assert text.startswith(("at least ", "more than "))
+
+
+@given(v=st.integers(min_value=0, max_value=10**7))
+def test_exact_counts_stay_exact(v: int) -> None:
+    """A count held exactly is said exactly: no rounding, no 'more than'."""
+    assert count_phrase(float(v), "exact") == (f"{v:,}", "exact", float(v))
 
 
 @given(v=st.decimals(min_value=0, max_value=10**10, places=2, allow_nan=False,
                      allow_infinity=False), qualifier=QUALIFIERS)
 def test_money_phrase_never_overstates(v: Decimal, qualifier: str) -> None:
-    """'over £X' has X at most the amount (below it when exact); a plain amount is exact."""
+    """'over £X' has X below the amount; 'at least £X' and a plain amount are the amount."""
     text, bound, stated = money_phrase(float(v), qualifier)
     assert spoken_number(text) == pytest.approx(stated)
     assert stated <= float(v)
     if bound == "more than":
-        assert text.startswith("over £")
-    else:
+        assert text.startswith("over £") and stated < float(v)
+    elif bound == "at least":
+        assert text.startswith("at least £") and qualifier == "at_least"
         assert stated == float(v)
+    else:
+        assert text.startswith("£") and stated == float(v) and qualifier == "exact"
 
 
 @pytest.mark.parametrize(("v", "qualifier", "text"), [
-    (368, "at_least", "more than 365"), (368, "exact", "more than 365"), (365, "exact", "365"),
-    (99, "exact", "99"), (99, "at_least", "more than 99"), (100, "exact", "100"),
-    (1234, "exact", "more than 1,200"), (147, "exact", "more than 145"),
+    (368, "at_least", "more than 365"), (365, "at_least", "at least 365"),
+    (368, "exact", "368"), (365, "exact", "365"), (147, "exact", "147"),
+    (99, "exact", "99"), (99, "at_least", "at least 99"), (52, "at_least", "at least 52"),
+    (100, "exact", "100"), (1234, "exact", "1,234"), (1234, "at_least", "more than 1,200"),
+    (1200, "at_least", "at least 1,200"),
 ])
 def test_count_rounding_rule(v: int, qualifier: str, text: str) -> None:
-    """Under 100 exact; to a multiple of 5 below 1,000; to a multiple of 100 above."""
+    """Exact counts as they are; 'at least' ones go down to 5s from 100, 100s from 1,000."""
     assert count_phrase(float(v), qualifier)[0] == text
 
 
-@pytest.mark.parametrize(("v", "text"), [
-    (3_342_750, "over £3.3 million"), (3_300_000, "£3.3 million"), (485_000, "£485,000"),
-    (230_500, "over £230,000"), (2_046.5, "over £2,046"), (9_999, "£9,999"),
+@pytest.mark.parametrize(("v", "qualifier", "text"), [
+    (3_342_750, "exact", "over £3.3 million"), (3_300_000, "exact", "£3.3 million"),
+    (3_342_750, "at_least", "over £3.3 million"), (4_000_000, "at_least", "at least £4 million"),
+    (485_000, "exact", "£485,000"), (230_500, "exact", "£230,500"),
+    (500_000, "at_least", "at least £500,000"), (2_046.5, "exact", "£2,046.50"),
+    (9_999, "exact", "£9,999"),
 ])
-def test_money_rounding_rule(v: float, text: str) -> None:
-    """A tenth of a million from £1 million; thousands from £10,000; exact below."""
-    assert money_phrase(v, "exact")[0] == text
+def test_money_rounding_rule(v: float, qualifier: str, text: str) -> None:
+    """A tenth of a million from £1 million, said 'over' only when below; in full below that."""
+    assert money_phrase(v, qualifier)[0] == text
+
+
+def test_rounding_rule_in_the_method_note_names_both_words() -> None:
+    """The method note's rule says when 'at least' and when 'more than' is used, with examples."""
+    for words in ('"at least 368" becomes "more than 365"', '"at least 365" stays',
+                  "147 stays 147", "over £3.3 million"):
+        assert words in ROUNDING_RULE
 
 
 def test_demo_lines_match_public_style(demo_con: duckdb.DuckDBPyConnection) -> None:
@@ -79,4 +110,9 @@ def test_demo_lines_match_public_style(demo_con: duckdb.DuckDBPyConnection) -> N
                                                   end=date(2025, 10, 19))]
     assert "More than 365 arrests" in texts
     assert "Over £3.3 million of stolen vehicles recovered" in texts
+    vehicles = next(line for line in lines_to_take(h, start=date(2025, 10, 13),
+                                                   end=date(2025, 10, 19))
+                    if line.metric == "vehicles_recovered")
+    assert h["vehicles_recovered_qualifier"] == "exact"
+    assert vehicles.text == f"{h['vehicles_recovered']:,} stolen vehicles recovered"
     assert texts[0].startswith("Operation Alliances 2025 ran from 13 to 19 October 2025")

@@ -56,15 +56,35 @@ def test_row10_numbers_as_text(raw: str, value: Decimal) -> None:
 
 
 @pytest.mark.parametrize(("raw", "value", "qualifier"), [
-    ("more than 300", 300, "at_least"), ("over 900", 900, "at_least"), ("at least 5", 5, "at_least"),
-    ("300+", 300, "at_least"), (">300", 300, "at_least"), ("about 2,000", 2000, "approximately"),
+    ("more than 300", 301, "at_least"), ("over 900", 901, "at_least"), ("at least 5", 5, "at_least"),
+    ("300+", 300, "at_least"), (">300", 301, "at_least"), (">=300", 300, "at_least"),
+    ("≥ 52", 52, "at_least"), ("52 or more", 52, "at_least"), ("in excess of 52", 53, "at_least"),
+    ("about 2,000", 2000, "approximately"),
     ("approx. 2000", 2000, "approximately"), ("c. 50", 50, "approximately"),
     ("~50", 50, "approximately"), ("around 50", 50, "approximately"),
     ("estimated 40", 40, "estimate"), ("est. 40", 40, "estimate"), ("40 (est)", 40, "estimate"),
 ])
 def test_row10_qualified_numbers_keep_qualifier(raw: str, value: int, qualifier: str) -> None:
-    """Words around a figure set its qualifier and the stated figure is kept."""
+    """Words around a figure set its qualifier; 'more than N' of a count is at least N + 1."""
     assert count(raw) == Parsed(Decimal(value), qualifier)
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("more than £300,000", 300_000), ("over £3.3 million", 3_300_000), ("at least £500", 500),
+    ("£52+", 52),
+])
+def test_more_than_money_keeps_its_figure_as_at_least(raw: str, value: int) -> None:
+    """'over £300,000' is stored as at least £300,000: never more than the force said."""
+    assert money(raw) == Parsed(Decimal(value), "at_least")
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_more_than_and_at_least_stay_apart(n: int) -> None:
+    """'at least N' and 'N+' are N; 'more than N', 'over N' and '>N' are N + 1 for a count."""
+    for raw in (f"at least {n}", f"{n}+", f"{n:,} or more"):
+        assert count(raw) == Parsed(Decimal(n), "at_least"), raw
+    for raw in (f"more than {n}", f"over {n:,}", f">{n}"):
+        assert count(raw) == Parsed(Decimal(n + 1), "at_least"), raw
 
 
 @pytest.mark.parametrize("raw", [None, "", "  ", "N/A", "n/a", "n/k", "not known", "TBC", "tbc",

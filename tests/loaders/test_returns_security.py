@@ -180,7 +180,8 @@ def test_negative_and_fractional_counts_refused_naming_cells() -> None:
 
 @pytest.mark.parametrize(("code", "written", "value", "qualifier"), [
     ("warrants", "1 200", 1200, "exact"), ("warrants", "12.0", 12, "exact"),
-    ("warrants", "more than 300", 300, "at_least"), ("warrants", "about 2,000", 2000, "approximately"),
+    ("warrants", "more than 300", 301, "at_least"), ("warrants", "at least 300", 300, "at_least"),
+    ("warrants", "about 2,000", 2000, "approximately"),
     ("value_recovered_gbp", "£1,200", 1200, "exact"),
 ])
 def test_numbers_written_as_text(code: str, written: str, value: int, qualifier: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import duckdb
@@ -27,10 +28,11 @@ def test_headline_figures(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_headline_text_never_overstates(con: duckdb.DuckDBPyConnection) -> None:
-    """The printed lines say 'more than 67 arrests' and 'over £1.5 million'."""
+    """The printed lines say 'at least 67 arrests' and 'at least £1,546,250', never 'more than'."""
     text = headline(con, "OA2025", LATER)["text"]
-    assert "more than 67 arrests" in text
-    assert "Value of stolen vehicles recovered: over £1.5 million" in text
+    assert "at least 67 arrests" in text
+    assert "Value of stolen vehicles recovered: at least £1,546,250" in text
+    assert not any(re.search(r"\b(more than|over)\b", line) for line in text)
     assert text[0] == "Operation Alliances 2025: results as at 2 March 2026"
 
 

@@ -48,25 +48,25 @@ def test_exact_change_gives_direction_and_percentage() -> None:
     assert ov.change_text((100.0, "exact"), (100.0, "exact"), "count") == (0.0, "no change")
 
 
-def test_more_than_later_figure_keeps_a_lower_bound_on_a_rise() -> None:
-    """180 against 'more than 368' is a rise of more than 188."""
+def test_at_least_later_figure_keeps_a_lower_bound_on_a_rise() -> None:
+    """180 against 'at least 368' is a rise of at least 188."""
     assert ov.change_text((180.0, "exact"), (368.0, "at_least"), "count") == \
-        (188.0, "up more than 188")
+        (188.0, "up at least 188")
 
 
-def test_more_than_earlier_figure_keeps_a_bound_on_a_fall() -> None:
-    """'Over £4.1 million' against £3,342,750 is a fall of over £783,750 (never overstated)."""
+def test_at_least_earlier_figure_keeps_a_bound_on_a_fall() -> None:
+    """'At least £4,126,500' against £3,342,750 is a fall of at least £783,750."""
     diff, words = ov.change_text((4_126_500.0, "at_least"), (3_342_750.0, "exact"), "gbp")
     assert diff == pytest.approx(-783_750.0)
-    assert words == "down over £783,750"
+    assert words == "down at least £783,750"
 
 
 def test_bounds_that_cannot_be_called_say_so() -> None:
-    """A 'more than' figure that could close the gap gives no direction."""
+    """An 'at least' figure that could close the gap gives no direction, and says why."""
     _, words = ov.change_text((180.0, "exact"), (100.0, "at_least"), "count")
     assert words.startswith("cannot say yet")
     _, words = ov.change_text((180.0, "at_least"), (200.0, "exact"), "count")
-    assert words.startswith("cannot say yet")
+    assert words == "cannot say yet: a figure is stated as 'at least'"
 
 
 def test_missing_figure_is_not_compared() -> None:
@@ -104,10 +104,11 @@ def test_operations_in_home_page_order(demo: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_first_results_and_later_versions(demo: duckdb.DuckDBPyConnection) -> None:
-    """OA2025 shows 154 arrests as at 29 October 2025 and 'more than 368' as at 2 March 2026."""
+    """OA2025 shows 154 arrests as at 29 October 2025 and 'at least 369' as at 2 March 2026
+    (one force said 'more than 368', that is at least 369)."""
     assert values(summary(demo, "OA2025", FIRST_RESULTS))["arrests"] == "154"
     later = summary(demo, "OA2025", LATER)
-    assert values(later)["arrests"] == "more than 368"
+    assert values(later)["arrests"] == "at least 369"
     assert later.coverage == "37 of 37 forces reported"
     assert later.status == "Final"
 

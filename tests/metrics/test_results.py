@@ -22,10 +22,10 @@ def _card(con: duckdb.DuckDBPyConnection, filters: Filters, key: str) -> pd.Seri
 
 
 def test_arrests_card_adds_latest_versions_and_keeps_at_least(con: duckdb.DuckDBPyConnection) -> None:
-    """Arrests = 40 (South Yorkshire v2) + 7 + 20 'at least' = 'more than 67'."""
+    """Arrests = 40 (South Yorkshire v2) + 7 + 20 'at least' = 'at least 67'."""
     arrests = _card(con, LATE, "arrests")
     assert arrests["value"] == 67
-    assert arrests["text"] == "more than 67"
+    assert arrests["text"] == "at least 67"
 
 
 def test_prevention_items_card_adds_its_four_measures(con: duckdb.DuckDBPyConnection) -> None:
@@ -111,7 +111,7 @@ def test_same_stage_uses_the_same_days_after_each_week(con: duckdb.DuckDBPyConne
     dates = dict(zip(found["operation"], found["as_at"], strict=False))
     assert dates == {"OA2024": date(2025, 2, 3), "OA2025": date(2026, 3, 2)}
     arrests = found[found["measure"] == "arrests"].set_index("operation")["text"]
-    assert (arrests["OA2024"], arrests["OA2025"]) == ("not recorded", "more than 67")
+    assert (arrests["OA2024"], arrests["OA2025"]) == ("not recorded", "at least 67")
     assert "134 days after its week ended" in stages.same_stage_text(found)
 
 
@@ -122,6 +122,6 @@ def test_published_text_explains_a_lower_published_figure() -> None:
                      "returns_qualifier": "at_least", "difference": 3.0,
                      "stated_on": pd.Timestamp("2026-03-02")})
     text = stages.published_text(row)
-    assert text.startswith("The published figure for arrests of more than 365 (2 March 2026) "
+    assert text.startswith("The published figure for arrests of at least 365 (2 March 2026) "
                            "is 3 lower than the returns now show")
     assert "cumulative" in text and "snapshot" in text

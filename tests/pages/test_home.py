@@ -55,18 +55,29 @@ def test_first_results_show_154_arrests(demo_db: Path) -> None:
     assert shown["Stolen vehicles recovered"] == "95"
 
 
-def test_later_date_shows_more_than_368_arrests(demo_db: Path) -> None:
-    """As at 2 March 2026 later versions count: 'more than 368' arrests, £3,342,750 recovered."""
+def test_later_date_shows_at_least_369_arrests(demo_db: Path) -> None:
+    """As at 2 March 2026 later versions count: 'at least 369' arrests (one force said 'more
+    than' its figure), £3,342,750 recovered."""
     at = home(as_at=LATER.isoformat())
     shown = cards(at, "OA2025")
-    assert shown["Arrests"] == "more than 368"
+    assert shown["Arrests"] == "at least 369"
     assert shown["Value of vehicles recovered"] == "£3,342,750"
 
 
-def test_changing_the_date_widget_changes_the_figures(demo_db: Path) -> None:
-    """Moving the as-at date in the sidebar moves the arrests card from 'more than 368' to 154."""
+def test_cards_share_one_number_style(demo_db: Path) -> None:
+    """Every card gives its figure in full with the qualifier in words: no 'over', 'more than'
+    or 'million' beside an exact '£3,342,750' (issue 9)."""
     at = home(as_at=LATER.isoformat())
-    assert cards(at, "OA2025")["Arrests"] == "more than 368"
+    shown = {**cards(at, "OA2024"), **cards(at, "OA2025")}
+    assert cards(at, "OA2024")["Value of vehicles recovered"].startswith("at least £")
+    for label, value in shown.items():
+        assert not any(word in value for word in ("over", "more than", "million")), (label, value)
+
+
+def test_changing_the_date_widget_changes_the_figures(demo_db: Path) -> None:
+    """Moving the as-at date in the sidebar moves the arrests card from 'at least 369' to 154."""
+    at = home(as_at=LATER.isoformat())
+    assert cards(at, "OA2025")["Arrests"] == "at least 369"
     at.date_input("as_at").set_value(FIRST_RESULTS).run()
     assert not at.exception
     assert cards(at, "OA2025")["Arrests"] == "154"
@@ -101,11 +112,11 @@ def test_weeks_side_by_side_at_first_results(demo_db: Path) -> None:
 
 
 def test_weeks_side_by_side_later(demo_db: Path) -> None:
-    """As at 2 March 2026: 180 against 'more than 368', a rise of more than 188."""
+    """As at 2 March 2026: 180 against 'at least 369', a rise of at least 189."""
     table = weeks_table(home(as_at=LATER.isoformat()))
     assert table.loc["Arrests", "Operation Alliances 2024"] == "180"
-    assert table.loc["Arrests", "Operation Alliances 2025"] == "more than 368"
-    assert table.loc["Arrests", "Change"] == "up more than 188"
+    assert table.loc["Arrests", "Operation Alliances 2025"] == "at least 369"
+    assert table.loc["Arrests", "Change"] == "up at least 189"
 
 
 def test_latest_uploads_table(demo_db: Path) -> None:

@@ -49,9 +49,9 @@ def test_bar_values_labels_and_focus_colour() -> None:
 
 
 def test_at_least_average_rounds_down() -> None:
-    """An 'at least' average of 9.96 reads 'more than 9.9', never 10.0."""
+    """An 'at least' average of 9.96 reads 'at least 9.9', never 10.0 nor 'more than'."""
     spec = force_against_averages(_rows(26, 8, 9.96, "at_least"), WORDS, "Arrests")
-    assert spec.figure.data[0].text[2] == "more than 9.9"
+    assert spec.figure.data[0].text[2] == "at least 9.9"
 
 
 def test_rate_view_cites_ons() -> None:

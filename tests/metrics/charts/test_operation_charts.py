@@ -66,7 +66,7 @@ def test_by_force_title_and_order() -> None:
     assert spec.title == "South Yorkshire had the most arrests"
     assert list(spec.figure.data[0].y) == ["Wiltshire", "Kent", "South Yorkshire"]
     assert list(spec.data["force"]) == ["South Yorkshire", "Kent", "Wiltshire"]
-    assert "South Yorkshire 32" in spec.alt and "Wiltshire more than 20" in spec.alt
+    assert "South Yorkshire 32" in spec.alt and "Wiltshire at least 20" in spec.alt
 
 
 def test_by_force_rate_uses_the_ons_source() -> None:
@@ -88,7 +88,7 @@ def test_by_pillar_labels_come_from_the_table() -> None:
     spec = charts.by_pillar_chart(df, WORDS)
     assert spec.title == "Most recorded activity was under P2 Disrupting organised criminal networks"
     assert "P5 (to be confirmed)" in list(spec.figure.data[0].y)
-    assert "more than 300" in spec.alt
+    assert "at least 300" in spec.alt
 
 
 def test_ports_chart_names_the_leading_port() -> None:
@@ -118,12 +118,16 @@ def _compare(new_arrests: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@pytest.mark.parametrize(("arrests", "word"), [(368.0, "More"), (100.0, "Fewer")])
-def test_compare_title_follows_arrests(arrests: float, word: str) -> None:
-    """The comparison title says more or fewer arrests, from the data."""
+@pytest.mark.parametrize(("arrests", "title"), [
+    (368.0, "Mixed results in Operation Alliances 2025 against Operation Alliances 2024 at the "
+            "same stage: arrests up; stolen vehicles recovered down"),
+    (100.0, "All figures compared fell in Operation Alliances 2025 against Operation Alliances "
+            "2024 at the same stage"),
+])
+def test_compare_title_states_the_overall_picture(arrests: float, title: str) -> None:
+    """More arrests but fewer vehicles is 'mixed', not 'more arrests' (issue 9); both down 'fell'."""
     spec = charts.compare_chart(_compare(arrests), WORDS)
-    assert spec.title == (f"{word} arrests in Operation Alliances 2025 than in Operation "
-                          "Alliances 2024 at the same stage")
+    assert spec.title == title
 
 
 def test_compare_plots_each_measure_on_its_own_row() -> None:
@@ -144,8 +148,8 @@ def test_published_chart_sets_published_beside_returns() -> None:
                        "difference": [3.0, -5.0]})
     spec = charts.published_chart(df, WORDS)
     assert spec.title == "The returns are still below 1 published figure"
-    assert list(spec.data["published"]) == ["more than 365", "95"]
-    assert list(spec.data["returns"]) == ["more than 368", "90"]
+    assert list(spec.data["published"]) == ["at least 365", "95"]
+    assert list(spec.data["returns"]) == ["at least 368", "90"]
 
 
 def test_empty_input_gives_a_plain_message() -> None:
@@ -157,4 +161,4 @@ def test_empty_input_gives_a_plain_message() -> None:
 def test_by_force_one_force_states_its_figure() -> None:
     """With one force there is nothing to rank: the title states its figure."""
     spec = charts.by_force_chart(_forces().iloc[[2]], WORDS, "Arrests")
-    assert spec.title == "Wiltshire: more than 20 arrests"
+    assert spec.title == "Wiltshire: at least 20 arrests"
