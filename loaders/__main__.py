@@ -1,7 +1,12 @@
 """Command line: ``python -m loaders ingest | template | demo | issues-workbook``.
 
+``ingest`` takes files and folders: a folder's returns are loaded in name order, sub-folders
+included, and anything that is not a return is skipped with a note. ``--db PATH`` may come
+before or after the command.
+
 Exit codes: 0 every file accepted or already loaded; 1 a file was rejected or not saved;
-2 wrong arguments (argparse); 3 the database is held by another program (usually the dashboard).
+2 wrong arguments (argparse, a path that does not exist, a database that is not a DuckDB file);
+3 the database is held by another program (usually the dashboard).
 """
 
 from __future__ import annotations
@@ -21,9 +26,14 @@ from loaders.ingest import IngestResult
 from loaders.layouts import RETURN_KINDS
 from loaders.resubmission import CODE as REMOVED
 from store.connection import DatabaseBusy, open_db
-from store.settings import Settings, settings, settings_for
+from store.settings import Settings, StoreLocationError, settings, settings_for
 
 EXIT_BUSY = 3
+EXIT_ARGUMENTS = 2
+# What a return can be saved as: anything else in a folder is skipped with a note. Old and
+# macro-enabled workbooks are still read, so that their refusal says how to save them instead.
+RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+DB_HELP = "DuckDB database file (default: NVCRP_DB or data/nvcrp.duckdb)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseBusy as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BUSY
+    except StoreLocationError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_ARGUMENTS
     except LookupError as exc:
         print(str(exc.args[0] if exc.args else exc), file=sys.stderr)
         return 1
@@ -41,10 +54,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m loaders",
                                      description="Load, check and template operation returns.")
+    # Text, not Path: Path would fold 'postgresql://…' into 'postgresql:/…' before the check.
+    parser.add_argument("--db", default=None, metavar="PATH", help=DB_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ingest = sub.add_parser("ingest", help="check and load return files")
-    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    ingest = sub.add_parser("ingest", help="check and load return files, or every return in "
+                            "folders")
+    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE_OR_FOLDER")
     _db_option(ingest)
     ingest.add_argument("--user", default=None, help="name recorded as the uploader")
     ingest.add_argument("--json", action="store_true", help="print one JSON array of results")
@@ -73,11 +89,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", type=Path, default=None, metavar="PATH",
-                        help="database file (default: NVCRP_DB or data/nvcrp.duckdb)")
+    # SUPPRESS: left out after the command, it does not hide one given before it.
+    parser.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH", help=DB_HELP)
 
 
-def _settings(db: Path | None) -> Settings:
+def _settings(db: str | None) -> Settings:
     return settings_for(db) if db else settings()
 
 
@@ -97,15 +113,23 @@ def _ingest(args: argparse.Namespace) -> int:
     from loaders.reference import Reference
 
     config = _settings(args.db)
-    missing = [str(f) for f in args.files if not f.is_file()]
+    missing = [str(f) for f in args.files if not f.exists()]
     if missing:
-        print(f"No such file: {', '.join(missing)}. Check the path and try again.", file=sys.stderr)
-        return 2
+        print(f"No such file or folder: {', '.join(missing)}. Check the path and try again.",
+              file=sys.stderr)
+        return EXIT_ARGUMENTS
+    files, skipped = return_files(args.files)
+    for path, why in skipped:
+        print(f"Skipped {path}: {why}", file=sys.stderr)
+    if not files:
+        print("No returns to load: the folders given hold no .xlsx, .csv or other spreadsheet "
+              "files.", file=sys.stderr)
+        return 1
     con = open_store(config)
     try:
         ref = Reference.from_db(con)
         user = args.user or _login()
-        results = [ingest_file(con, f, user=user, settings=config, ref=ref) for f in args.files]
+        results = [ingest_file(con, f, user=user, settings=config, ref=ref) for f in files]
     finally:
         con.close()
     if args.json:
@@ -114,6 +138,36 @@ def _ingest(args: argparse.Namespace) -> int:
         for result in results:
             print(_summary(result))
     return 0 if all(r.outcome in ("accepted", "duplicate") for r in results) else 1
+
+
+def return_files(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files to load, in the order given and each folder's in name order (sub-folders
+    included), and the files of those folders that are skipped, each with why."""
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        for found in sorted(p for p in path.rglob("*") if p.is_file()):
+            why = _not_a_return(found.relative_to(path))
+            if why:
+                skipped.append((found, why))
+            else:
+                files.append(found)
+    return files, skipped
+
+
+def _not_a_return(relative: Path) -> str | None:
+    """Why a file found in a folder is not loaded, or None when it may be a return."""
+    if any(part.startswith(".") for part in relative.parts):
+        return "a hidden file"
+    if relative.name.startswith("~$"):
+        return "Excel's lock file for a workbook open in Excel"
+    if relative.suffix.lower() not in RETURN_SUFFIXES:
+        return (f"not a return ({relative.suffix or 'no extension'}); returns are "
+                + ", ".join(RETURN_SUFFIXES[:-1]) + f" or {RETURN_SUFFIXES[-1]} files")
+    return None
 
 
 def _login() -> str:

@@ -8,8 +8,9 @@
     python -m store users unlock NAME         (clear the waits after wrong passwords)
 
 Passwords are read from standard input only (never an argument: it would be in the shell's
-history and the process list). The database is the one ``NVCRP_DB`` names, or ``--db``. While
-the dashboard holds the database, use its Admin page instead (SECURITY.md trap 7).
+history and the process list). The database is the one ``NVCRP_DB`` names, or ``--db PATH``
+(before or after the command words). While the dashboard holds the database, use its Admin page
+instead (SECURITY.md trap 7).
 """
 
 from __future__ import annotations
@@ -24,17 +25,27 @@ from store import accounts, sign_in
 from store.accounts import AccountError
 from store.connection import DatabaseBusy, open_db
 from store.reference import load_reference
-from store.settings import settings
+from store.settings import StoreLocationError, settings, settings_for
 
 BY = "command line"
+DB_HELP = "DuckDB database file (default: NVCRP_DB or data/nvcrp.duckdb)"
+
+
+def _db_option() -> argparse.ArgumentParser:
+    """``--db`` for every command word, so it may come anywhere on the line; given nowhere,
+    it stays unset (SUPPRESS) instead of hiding a value given earlier."""
+    option = argparse.ArgumentParser(add_help=False)
+    option.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH", help=DB_HELP)
+    return option
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m store", description="Manage the store.")
-    parser.add_argument("--db", help="database file (default: NVCRP_DB or data/nvcrp.duckdb)")
+    parser.add_argument("--db", default=None, metavar="PATH", help=DB_HELP)
+    db = _db_option()
     users = parser.add_subparsers(dest="area", required=True).add_parser(
-        "users", help="accounts").add_subparsers(dest="command", required=True)
-    add = users.add_parser("add", help="add an account")
+        "users", help="accounts", parents=[db]).add_subparsers(dest="command", required=True)
+    add = users.add_parser("add", help="add an account", parents=[db])
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=accounts.ROLES)
     add.add_argument("--display-name")
@@ -45,16 +56,17 @@ def _parser() -> argparse.ArgumentParser:
     how.add_argument("--password-stdin", action="store_true",
                      help="read a first password from standard input (changed at first sign-in)")
     how.add_argument("--oidc", metavar="EMAIL", help="single sign-on account for this email")
-    users.add_parser("list", help="list accounts")
+    users.add_parser("list", help="list accounts", parents=[db])
     users.add_parser("bootstrap", help="first start: create 'admin' and print a one-time "
-                     "password (renewed while it is unused)")
+                     "password (renewed while it is unused)", parents=[db])
     for verb in ("disable", "enable"):
-        users.add_parser(verb, help=f"{verb} an account").add_argument("name")
-    setpw = users.add_parser("set-password", help="set a new password (changed at sign-in)")
+        users.add_parser(verb, help=f"{verb} an account", parents=[db]).add_argument("name")
+    setpw = users.add_parser("set-password", help="set a new password (changed at sign-in)",
+                             parents=[db])
     setpw.add_argument("name")
     setpw.add_argument("--password-stdin", action="store_true", required=True)
     users.add_parser("unlock", help="clear the waits imposed after wrong passwords for a name "
-                     "(every browser and address)").add_argument("name")
+                     "(every browser and address)", parents=[db]).add_argument("name")
     return parser
 
 
@@ -113,7 +125,10 @@ def _run(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        con = open_db(args.db or settings().db_path)
+        con = open_db(settings_for(args.db).db_path if args.db else settings().db_path)
+    except StoreLocationError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
     except DatabaseBusy as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -6,7 +6,9 @@ Nothing else in the project reads ``os.environ``: ask ``settings()`` instead.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,6 +17,14 @@ REFERENCE_DIR = DATA_DIR / "reference"
 DEMO_DIR = DATA_DIR / "demo"
 
 MARKING = "OFFICIAL-SENSITIVE"
+# Bytes 8 to 11 of every DuckDB database file.
+DUCKDB_MAGIC = b"DUCK"
+# 'postgresql://…', 'md:…', 's3://…', 'file:…', ':memory:': anything that is not a plain path.
+_NOT_A_PATH = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:|:)")
+
+
+class StoreLocationError(ValueError):
+    """``NVCRP_DB`` or ``--db`` names something other than a DuckDB database file."""
 
 
 @dataclass(frozen=True)
@@ -33,11 +43,50 @@ class Settings:
     # Our own limits: st.login's cookie lasts 30 days and cannot be shortened (SECURITY.md trap 11).
     session_max_age_s: int = 8 * 60 * 60
     idle_timeout_s: int = 30 * 60
+    # NVCRP_TEST_CLOCK: a file holding seconds to add to the real clock, so browser tests can
+    # move a running server past a timeout (ui.auth.clock). Never honoured in production.
+    test_clock: Path | None = None
 
 
-def settings_for(db_path: str | Path, mode: str = "development") -> Settings:
-    path = Path(db_path).resolve()
-    return Settings(db_path=path, archive_dir=path.parent / f"{path.stem}_uploads", mode=mode)
+def db_location(value: str | Path) -> Path:
+    """The DuckDB database file ``value`` names, resolved; raise StoreLocationError, saying
+    what is accepted, for a URL, a folder or a file that is not a DuckDB database."""
+    text = str(value).strip()
+    accepted = ("Give the path of a DuckDB database file, for example data/nvcrp.duckdb "
+                "(it is created if it does not exist).")
+    if not text:
+        raise StoreLocationError(f"No database was named. {accepted}")
+    if _NOT_A_PATH.match(text):
+        raise StoreLocationError(
+            f"'{text[:200]}' is not a DuckDB database file path. {accepted} URLs such as "
+            "postgresql://user@host:5432/db and in-memory databases are not accepted: a "
+            "PostgreSQL store is not available yet.")
+    return _checked_path(text)
+
+
+@lru_cache(maxsize=64)
+def _checked_path(text: str) -> Path:
+    # Only a path that passes is remembered: a refusal is checked again next time.
+    path = Path(text).expanduser().resolve()
+    if path.is_dir():
+        raise StoreLocationError(f"'{text[:200]}' is a folder, not a database file. Give the "
+                                 f"file inside it, for example {Path(text) / 'nvcrp.duckdb'}.")
+    if path.is_file():
+        with path.open("rb") as f:
+            head = f.read(16)
+        if head[8:12] != DUCKDB_MAGIC:
+            raise StoreLocationError(
+                f"'{text[:200]}' exists but is not a DuckDB database file"
+                f"{' (it is empty)' if not head else ''}. Check the path: the database is the "
+                "file 'make run' or 'python -m loaders demo' created, e.g. data/nvcrp.duckdb.")
+    return path
+
+
+def settings_for(db_path: str | Path, mode: str = "development",
+                 test_clock: Path | None = None) -> Settings:
+    path = db_location(db_path)
+    return Settings(db_path=path, archive_dir=path.parent / f"{path.stem}_uploads", mode=mode,
+                    test_clock=test_clock if mode != "production" else None)
 
 
 def settings() -> Settings:
@@ -45,5 +94,17 @@ def settings() -> Settings:
 
     Read on each call (it is cheap) so tests can point the app at another database.
     """
+    clock = os.environ.get("NVCRP_TEST_CLOCK")
     return settings_for(os.environ.get("NVCRP_DB") or DATA_DIR / "nvcrp.duckdb",
-                        mode=os.environ.get("NVCRP_MODE") or "development")
+                        mode=os.environ.get("NVCRP_MODE") or "development",
+                        test_clock=Path(clock) if clock else None)
+
+
+def clock_shift(config: Settings) -> float:
+    """Seconds the test clock file asks to add to the real time; 0 without one (or unreadable)."""
+    if config.test_clock is None:
+        return 0.0
+    try:
+        return float(config.test_clock.read_text(encoding="utf-8").strip() or 0)
+    except (OSError, ValueError):
+        return 0.0

@@ -139,3 +139,29 @@ def test_common_password_is_refused_on_the_command_line(tmp_path: Path) -> None:
     assert common.returncode == 1 and "common passwords" in common.stderr
     assert blank.returncode == 1 and "only spaces" in blank.stderr
     assert "Traceback" not in common.stderr + blank.stderr
+
+
+def test_db_may_follow_the_command_words(tmp_path: Path) -> None:
+    """'users add NAME … --db PATH' and 'users --db PATH list' use that database, as
+    '--db PATH users …' does."""
+    db = tmp_path / "after.duckdb"
+    run = [sys.executable, "-m", "store", "users", "add", "late.db", "--role", "viewer",
+           "--password-stdin", "--db", str(db)]
+    added = subprocess.run(run, input=PASSWORD + "\n", capture_output=True, text=True,
+                           cwd=ROOT, timeout=120)
+    assert added.returncode == 0, added.stderr
+    listed = subprocess.run([sys.executable, "-m", "store", "users", "--db", str(db), "list"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert "late.db\tviewer" in listed.stdout
+
+
+def test_a_postgresql_url_is_refused_plainly(tmp_path: Path) -> None:
+    """--db with a URL exits 2 saying a DuckDB file path is what is accepted; no folder named
+    'postgresql:' is made."""
+    run = subprocess.run([sys.executable, "-m", "store", "users", "list", "--db",
+                          "postgresql://nvcrp@db.example:5432/nvcrp"],
+                         capture_output=True, text=True, cwd=tmp_path,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert "is not a DuckDB database file path" in run.stderr
+    assert list(tmp_path.iterdir()) == []

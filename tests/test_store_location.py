@@ -1,0 +1,68 @@
+"""Where the database is: NVCRP_DB and --db accept a DuckDB file path and nothing else, until a
+PostgreSQL store exists (issue 10: 'postgresql://…' used to become a local folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from store.settings import StoreLocationError, settings, settings_for
+
+
+def test_a_path_is_accepted_and_resolved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A relative path that does not exist yet is taken, relative to the working folder."""
+    monkeypatch.chdir(tmp_path)
+    assert settings_for("new.duckdb").db_path == tmp_path / "new.duckdb"
+
+
+def test_an_existing_duckdb_file_is_accepted(tmp_path: Path) -> None:
+    """A real DuckDB database, whatever its extension, is accepted."""
+    path = tmp_path / "store.db"
+    duckdb.connect(str(path)).close()
+    assert settings_for(path).db_path == path
+
+
+@pytest.mark.parametrize("location", [
+    "postgresql://nvcrp@db.example:5432/nvcrp", "postgres://x@y/z", "duckdb:nvcrp.duckdb",
+    "md:nvcrp", "s3://bucket/nvcrp.duckdb", ":memory:", "  "])
+def test_anything_but_a_path_is_refused(location: str) -> None:
+    """URLs, in-memory and blank names are refused saying what is accepted."""
+    with pytest.raises(StoreLocationError, match="DuckDB database file") as refused:
+        settings_for(location)
+    assert "data/nvcrp.duckdb" in str(refused.value)
+
+
+def test_a_folder_is_refused_naming_a_file_inside_it(tmp_path: Path) -> None:
+    """A folder is not a database: the message suggests a file in it."""
+    with pytest.raises(StoreLocationError, match="is a folder") as refused:
+        settings_for(tmp_path)
+    assert str(tmp_path / "nvcrp.duckdb") in str(refused.value)
+
+
+@pytest.mark.parametrize("content", [b"", b"# README\nnot a database\n"])
+def test_a_file_that_is_not_duckdb_is_refused(content: bytes, tmp_path: Path) -> None:
+    """An existing file without DuckDB's header (empty, or text) is refused, not opened."""
+    path = tmp_path / "notes.duckdb"
+    path.write_bytes(content)
+    with pytest.raises(StoreLocationError, match="not a DuckDB database file"):
+        settings_for(path)
+    assert path.read_bytes() == content
+
+
+def test_nvcrp_db_is_checked_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """settings() refuses a URL in NVCRP_DB as --db does."""
+    monkeypatch.setenv("NVCRP_DB", "postgresql://nvcrp@db.example/nvcrp")
+    with pytest.raises(StoreLocationError, match="not available yet"):
+        settings()
+
+
+def test_test_clock_is_ignored_in_production(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """NVCRP_TEST_CLOCK moves the clock of a development server, never of a production one."""
+    monkeypatch.setenv("NVCRP_DB", str(tmp_path / "x.duckdb"))
+    monkeypatch.setenv("NVCRP_TEST_CLOCK", str(tmp_path / "clock"))
+    assert settings().test_clock == tmp_path / "clock"
+    monkeypatch.setenv("NVCRP_MODE", "production")
+    assert settings().test_clock is None
