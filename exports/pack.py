@@ -7,18 +7,22 @@ exactly what the dashboard says; the data version is printed so the pack can be 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import duckdb
+import pandas as pd
 import plotly.graph_objects as go
 
 from exports.audit import record_export
 from exports.context import ExportContext, context_for
-from exports.images import PNG_SCALE, marked_figure, render
+from exports.headings import QUALIFIER_WORDS
+from exports.images import render
 from exports.lines import ROUNDING_RULE, Line, as_at_sentence, lines_to_take
-from exports.pack_charts import briefing_charts
+from exports.pack_charts import AS_TABLE, briefing_charts, slide_figure
+from exports.pack_layout import PNG_SCALE, ChartPage, chart_page
+from exports.readable import readable
 from metrics.charts.map import ATTRIBUTION
 from metrics.charts.style import SOURCE_ONS, SOURCE_RETURNS, ChartSpec
 from metrics.coverage import coverage
@@ -30,9 +34,6 @@ from metrics.scope import Filters
 from metrics.spend import spend_total
 
 PACK_FORMATS = ("pptx", "pdf")
-# A slide is 16:9: tall charts (every force, small multiples) are squeezed to this plot height
-# and drawn wider, so their text stays readable when fitted to the slide.
-PACK_PLOT_HEIGHT, PACK_IMAGE_WIDTH = 640, 1400
 ILLUSTRATIVE = "Illustrative demo data"
 AS_AT_RULE = ("As at a date, each return counts through its latest version whose figures are "
               "stated as at that date or earlier; later corrections are not included.")
@@ -40,8 +41,14 @@ AS_AT_RULE = ("As at a date, each return counts through its latest version whose
 
 @dataclass(frozen=True)
 class Chart:
+    """One chart page: the words go on the page as text, the picture is the chart alone (the
+    page carries the marking), drawn at the size of its box."""
+
     spec: ChartSpec
-    png: bytes                       # marked image: title, source, as-at and marking inside
+    page: ChartPage                  # where title, subtitle, picture and source go
+    figure: go.Figure                # the chart as drawn, sized to page.chart
+    png: bytes
+    table: pd.DataFrame | None = None   # the figures as a table, for charts in AS_TABLE
 
 
 @dataclass
@@ -56,6 +63,18 @@ class Briefing:
     table: list[tuple[str, str, str]]            # (figure, value as printed, metric name)
     method: list[tuple[str, str]]                # (heading, paragraph)
     charts: list[Chart] = field(default_factory=list)
+
+    @property
+    def provenance(self) -> list[tuple[str, str, str]]:
+        """(line to take, measure, figure held in the returns) for the notes page."""
+        return [(f"{line.text}.", measure_name(line.metric), held_text(line))
+                for line in self.lines]
+
+    @property
+    def provenance_note(self) -> str:
+        return (f"Each line to take is worked out from the figure held in the returns as at "
+                f"{self.as_at_text} (data version {self.ctx.version}: the latest upload "
+                "included). The rounding rule is on the method page.")
 
     @property
     def as_at_text(self) -> str:
@@ -102,14 +121,31 @@ def method_notes(con: duckdb.DuckDBPyConnection, filters: Filters, version: int,
     return notes
 
 
-def _pack_png(spec: ChartSpec, ctx: ExportContext) -> bytes:
-    """The marked chart image for a slide or page."""
-    figure = go.Figure(spec.figure)
-    if (figure.layout.height or 0) > PACK_PLOT_HEIGHT:
-        figure.update_layout(height=PACK_PLOT_HEIGHT)
-        figure.update_yaxes(tickfont={"size": 11})
-    fitted = replace(spec, figure=figure)
-    return render(marked_figure(fitted, ctx, width=PACK_IMAGE_WIDTH), "png", scale=PNG_SCALE)
+def measure_name(metric: str) -> str:
+    """The registry's label for a metric code, or the code in words."""
+    return METRICS[metric].label if metric in METRICS else metric.replace("_", " ").capitalize()
+
+
+def held_text(line: Line) -> str:
+    """The figure behind a line as the returns hold it: 'at least 368', '£3,342,750'."""
+    if line.value is None:
+        return "not recorded"
+    if line.unit == "gbp":
+        amount = f"£{line.value:,.2f}".removesuffix(".00")
+    else:
+        amount = f"{line.value:,.2f}".removesuffix(".00")
+    word = QUALIFIER_WORDS.get(line.qualifier, line.qualifier.replace("_", " "))
+    return amount if word == "exact" else f"{word} {amount}"
+
+
+def pack_chart(spec: ChartSpec, ctx: ExportContext, *, image: bool = True) -> Chart:
+    """Lay out one chart page and draw its picture to fit (or give its figures as a table)."""
+    page = chart_page(spec.title, spec.subtitle, spec.source)
+    figure = slide_figure(spec, page.chart)
+    if spec.name in AS_TABLE:
+        table = readable(spec.data, ctx, what=spec.subtitle).frame.astype(str)
+        return Chart(spec, page, figure, b"", table.replace({"<NA>": "", "nan": ""}))
+    return Chart(spec, page, figure, render(figure, "png", scale=PNG_SCALE) if image else b"")
 
 
 def gather(con: duckdb.DuckDBPyConnection, operation: str, as_at: date, who: str, *,
@@ -123,7 +159,7 @@ def gather(con: duckdb.DuckDBPyConnection, operation: str, as_at: date, who: str
     period = fmt_date_range(start, end) if isinstance(start, date) and isinstance(end, date) else ""
     spend = spend_total(con, filters)
     specs, problems = briefing_charts(con, filters)
-    charts = [Chart(spec, _pack_png(spec, ctx) if images else b"") for spec in specs]
+    charts = [pack_chart(spec, ctx, image=images) for spec in specs]
     method = method_notes(con, filters, ctx.version, ctx.illustrative)
     if problems:
         method.append(("Charts left out", " ".join(problems)))
@@ -159,7 +195,8 @@ def build_briefing(con: duckdb.DuckDBPyConnection, operation: str, as_at: date, 
 
 def title_lines(b: Briefing) -> list[str]:
     """The title slide's lines under the operation name."""
-    found = [b.period, f"Figures as at {fmt_date(b.ctx.as_at)}", b.ctx.marking]
+    # The marking is in every page's header: once per page is enough.
+    found = [b.period, f"Figures as at {fmt_date(b.ctx.as_at)}"]
     if b.ctx.illustrative:
         found.append(ILLUSTRATIVE)
     return [line for line in found if line]

@@ -1,104 +1,96 @@
-"""The briefing pack as a 16:9 PDF: the same pages as the deck, marked in the header and footer
-of every page, drawn with reportlab from the marked PNG charts."""
+"""The briefing pack as a 16:9 PDF, drawn with reportlab from the same page plan as the deck
+(``pack_pages``): the same lines at the same places, the marking once at the top of each page."""
 
 from __future__ import annotations
 
 import io
-from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.colors import HexColor
 from reportlab.lib.units import inch
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Frame,
-    Image,
-    PageBreak,
-    PageTemplate,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 
-from exports.pack import Briefing, title_lines
+from exports.pack import Briefing
+from exports.pack_layout import HEIGHT, WIDTH, Box, line_height, wrap
+from exports.pack_pages import BLUE, CELL_PAD_X, CELL_PAD_Y, GREY, Grid, Picture, Text, pages
 
-PAGE = (13.333 * inch, 7.5 * inch)
-MARGIN = 0.5 * inch
-BLUE, GREY = colors.HexColor("#12436D"), colors.HexColor("#505A5F")
-BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=16, leading=22, spaceAfter=8)
-SMALL = ParagraphStyle("small", fontName="Helvetica", fontSize=9, leading=11, textColor=GREY)
-METHOD = ParagraphStyle("method", fontName="Helvetica", fontSize=11, leading=14, spaceAfter=6)
-HEADING = ParagraphStyle("heading", fontName="Helvetica-Bold", fontSize=24, leading=30,
-                         textColor=BLUE, spaceAfter=14)
-COVER = ParagraphStyle("cover", fontName="Helvetica-Bold", fontSize=36, leading=44,
-                       textColor=BLUE, spaceBefore=1.2 * inch, spaceAfter=18)
+ASCENT = 0.905                          # Arial's ascent: the first baseline below a box's top
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    # Paragraph reads a small markup language: names from the store are escaped first.
-    return Paragraph(escape(text), style)
+def _y(top: float) -> float:
+    """Inches from the top of the page to reportlab's points from the bottom."""
+    return (HEIGHT - top) * inch
 
 
-def _decorate(b: Briefing) -> Any:
-    def draw(canvas: Any, doc: Any) -> None:
-        width, height = PAGE
-        canvas.saveState()
-        canvas.setFont("Helvetica-Bold", 12)
-        canvas.drawCentredString(width / 2, height - 0.32 * inch, b.ctx.marking)
-        canvas.drawCentredString(width / 2, 0.22 * inch, b.ctx.marking)
-        canvas.setFont("Helvetica", 9)
-        canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN, 0.5 * inch, b.footer)
-        canvas.drawRightString(width - MARGIN, 0.5 * inch, str(doc.page))
-        canvas.restoreState()
-    return draw
+def _lines(canvas: Canvas, box: Box, paragraphs: tuple[str, ...], size: float, *,
+           bold: bool = False, colour: str = "#0B0C0C", align: str = "left",
+           space_after: float = 0) -> None:
+    font = "Helvetica-Bold" if bold else "Helvetica"
+    canvas.setFont(font, size)
+    canvas.setFillColor(HexColor(colour))
+    top = box.top
+    for text in paragraphs:
+        for line in wrap(text, size, box.width, bold):
+            baseline = _y(top) - ASCENT * size
+            if align == "centre":
+                canvas.drawCentredString((box.left + box.width / 2) * inch, baseline, line)
+            elif align == "right":
+                canvas.drawRightString((box.left + box.width) * inch, baseline, line)
+            else:
+                canvas.drawString(box.left * inch, baseline, line)
+            top += line_height(size)
+        top += space_after / 72
 
 
-def _image(png: bytes, width: float, height: float) -> Image:
-    picture = Image(io.BytesIO(png))
-    scale = min(width / picture.imageWidth, height / picture.imageHeight)
-    picture.drawWidth, picture.drawHeight = picture.imageWidth * scale, picture.imageHeight * scale
-    return picture
+def _text(canvas: Canvas, item: Text) -> None:
+    _lines(canvas, item.box, item.paragraphs, item.size, bold=item.bold, colour=item.colour,
+           align=item.align, space_after=item.space_after)
 
 
-def _table(b: Briefing) -> Table:
-    rows = [["Figure", "Value"], *[[label, value] for label, value, _ in b.table]]
-    table = Table(rows, colWidths=[5.5 * inch, 3.5 * inch], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 14),
-        ("FONT", (0, 1), (-1, -1), "Helvetica", 14),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.5, GREY),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-    ]))
-    return table
+def _grid(canvas: Canvas, item: Grid) -> None:
+    top = item.box.top
+    canvas.setStrokeColor(HexColor(GREY))
+    canvas.setLineWidth(0.5)
+    for r, (row, height) in enumerate(zip(item.rows, item.heights, strict=True)):
+        if r == 0:
+            canvas.setFillColor(HexColor(BLUE))
+            canvas.rect(item.box.left * inch, _y(top + height), item.box.width * inch,
+                        height * inch, stroke=0, fill=1)
+        left = item.box.left
+        for text, width in zip(row, item.widths, strict=True):
+            cell = Box(left + CELL_PAD_X, top + CELL_PAD_Y, width - 2 * CELL_PAD_X,
+                       height - 2 * CELL_PAD_Y)
+            _lines(canvas, cell, (text,), item.size, bold=r == 0,
+                   colour="#FFFFFF" if r == 0 else "#0B0C0C")
+            left += width
+        top += height
+        canvas.line(item.box.left * inch, _y(top), (item.box.left + item.box.width) * inch,
+                    _y(top))
 
 
-def _story(b: Briefing, frame_w: float, frame_h: float) -> list[Any]:
-    story: list[Any] = [_p(b.operation_name, COVER), _p("Briefing pack", BODY),
-                        *[_p(line, BODY) for line in title_lines(b)], PageBreak(),
-                        _p("Lines to take", HEADING)]
-    for line in b.lines:
-        story += [_p(f"{line.text}.", BODY), _p(line.note(b.as_at_text, b.ctx.version), SMALL),
-                  Spacer(1, 4)]
-    story += [PageBreak(), _p(f"Headline figures as at {b.as_at_text}", HEADING), _table(b)]
-    for chart in b.charts:
-        story += [PageBreak(), _image(chart.png, frame_w, frame_h - 6)]
-    story += [PageBreak(), _p("Method and sources", HEADING)]
-    story += [_p(f"{heading}: {text}", METHOD) for heading, text in b.method]
-    return story
+def _picture(canvas: Canvas, item: Picture) -> None:
+    box = item.box
+    canvas.drawImage(ImageReader(io.BytesIO(item.png)), box.left * inch, _y(box.bottom),
+                     box.width * inch, box.height * inch)
 
 
 def pdf_bytes(b: Briefing) -> bytes:
-    """Title, lines to take (each with its metric), headline table, one page per chart, method."""
+    """Title, lines to take, headline figures, one page per chart, method and sources, and
+    where the lines to take come from."""
     out = io.BytesIO()
-    frame_w, frame_h = PAGE[0] - 2 * MARGIN, PAGE[1] - 0.55 * inch - 0.75 * inch
-    doc = BaseDocTemplate(out, pagesize=PAGE, title=f"{b.operation_name}: briefing as at "
-                          f"{b.as_at_text}", subject=b.ctx.marking, author="NVCRP",
-                          leftMargin=MARGIN, rightMargin=MARGIN)
-    frame = Frame(MARGIN, 0.75 * inch, frame_w, frame_h, id="body", leftPadding=0,
-                  rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_decorate(b))])
-    doc.build(_story(b, frame_w, frame_h))
+    canvas = Canvas(out, pagesize=(WIDTH * inch, HEIGHT * inch), pageCompression=1)
+    canvas.setTitle(f"{b.operation_name}: briefing as at {b.as_at_text}")
+    canvas.setSubject(b.ctx.marking)
+    canvas.setKeywords(b.ctx.marking)
+    canvas.setAuthor("NVCRP")
+    for page in pages(b):
+        for item in page.elements:
+            if isinstance(item, Text):
+                _text(canvas, item)
+            elif isinstance(item, Grid):
+                _grid(canvas, item)
+            else:
+                _picture(canvas, item)
+        canvas.showPage()
+    canvas.save()
     return out.getvalue()

@@ -113,13 +113,17 @@ def test_csv_first_line_carries_marking_and_title(demo_con: duckdb.DuckDBPyConne
 
 
 def test_by_force_chart_csv_in_words(demo_con: duckdb.DuckDBPyConnection,
-                                     demo_ctx: ExportContext) -> None:
-    """The by-force chart's data reads Force, Arrests, Qualifier with 'at least' in words."""
+                                     demo_ctx: ExportContext, per_force: pd.DataFrame) -> None:
+    """The by-force chart's data reads Force, Arrests, Qualifier with 'at least' in words; its
+    first row is the force with the most arrests, as the query gives it."""
     specs, _ = briefing_charts(demo_con, Filters(operation=OPERATION, as_at=AS_AT))
     spec = next(s for s in specs if s.name == "by-force")
     rows = csv_rows(export_chart(demo_con, spec, demo_ctx, "csv").data)
     assert rows[0] == ["Force", "Arrests", "Qualifier"]
-    assert rows[1] == ["Metropolitan Police", "52", "at least"]
+    top = per_force.sort_values("value").iloc[-1]
+    words = {"at_least": "at least", "exact": "exact"}
+    assert rows[1] == [top["force_name"], f"{top['value']:.0f}", words[top["qualifier"]]]
+    assert "at least" in {r[2] for r in rows[1:]}
 
 
 def test_every_pack_chart_csv_is_readable(demo_con: duckdb.DuckDBPyConnection,
