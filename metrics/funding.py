@@ -5,10 +5,17 @@ alone (``current_submissions``): the operation filter applies only to the indica
 cost-effectiveness figures and to the funded local operations. Allocations below a public grant
 total are illustrative (``allocation.illustrative``, ``force_bid.illustrative``): the split is
 not public.
+
+The NVCRP grants are the headline; other funding is shown apart (issue 9: a third tile for the
+2024-25 port enforcement money read as £945,000 of grants against the published "nearly
+£700,000 in two grants"). A grant is an NVCRP grant when the partnership allocates it to the
+strategy's pillars or receives spend returns against it; money with neither is funding for
+related work that the partnership does not manage, and is never added to the grants' total.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -76,7 +83,8 @@ allocated AS (
 spent AS (SELECT grant_ref, sum(spent) AS spent FROM spend GROUP BY grant_ref)
 SELECT g.ref, g.name, g.funder, CAST(g.amount_gbp AS DOUBLE) AS amount, g.financial_year,
        g.public_total, g.source, coalesce(a.allocated, 0) AS allocated,
-       coalesce(s.spent, 0) AS spent, coalesce(a.illustrative, false) AS illustrative
+       coalesce(s.spent, 0) AS spent, coalesce(a.illustrative, false) AS illustrative,
+       a.grant_ref IS NOT NULL OR s.grant_ref IS NOT NULL AS nvcrp_grant
 FROM grant_fund g LEFT JOIN allocated a ON a.grant_ref = g.ref
 LEFT JOIN spent s ON s.grant_ref = g.ref
 ORDER BY g.financial_year DESC, g.ref"""
@@ -147,8 +155,72 @@ def allocation_spend(con: duckdb.DuckDBPyConnection, as_at: date) -> pd.DataFram
 
 def grants(con: duckdb.DuckDBPyConnection, as_at: date) -> pd.DataFrame:
     """Each grant: ref, name, funder, amount, financial_year, public_total, source, allocated,
-    spent, illustrative (its allocations are an invented split)."""
+    spent, illustrative (its allocations are an invented split), nvcrp_grant (allocated to
+    pillars or reported on in spend returns; otherwise other funding)."""
     return frame(con, statement(SCOPE, SPEND, GRANTS), _params(as_at))
+
+
+def nvcrp_grants(found_grants: pd.DataFrame) -> pd.DataFrame:
+    """Only the NVCRP grants of a ``grants`` table."""
+    return found_grants[found_grants["nvcrp_grant"].astype(bool)]
+
+
+OTHER_FUNDING = ("Funding for related work that the NVCRP does not allocate to the strategy's "
+                 "pillars or track with spend returns. It is not part of the NVCRP grants and "
+                 "is not added to their total.")
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One figure of the funding page, in words."""
+
+    label: str
+    value: str                        # GOV.UK style, in full: '£485,000'
+    note: str = ""
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class FundingTiles:
+    total: Tile | None                # the NVCRP grants together (None when there are none)
+    grants: tuple[Tile, ...]          # each NVCRP grant
+    unpublished: str                  # why an amount that is not published on its own is shown
+    other: tuple[Tile, ...]           # other funding, shown apart
+
+
+def _first_lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def funding_tiles(found_grants: pd.DataFrame) -> FundingTiles:
+    """The grants as tiles: the NVCRP grants' total, each grant, then other funding apart.
+
+    A grant whose amount is not published on its own (``public_total`` false) keeps its
+    amount, and the reason it is known is said once beside the grants, from its source."""
+    ours = nvcrp_grants(found_grants)
+    others = found_grants[~found_grants["nvcrp_grant"].astype(bool)]
+    tiles = tuple(Tile(_short(g.name), fmt_money(g.amount),
+                       f"{fmt_money(g.allocated)} allocated, {fmt_money(g.spent)} spent",
+                       f"{g.name}. Funder: {g.funder}. Financial year {g.financial_year}. "
+                       f"Source: {g.source}.")
+                  for g in ours.itertuples())
+    total = None
+    if len(ours):
+        names = [t.label for t in tiles]
+        total = Tile("NVCRP grants", fmt_money(float(ours["amount"].sum())),
+                     f"{' and '.join(names) if len(names) < 3 else f'{len(names)} grants'} "
+                     "together",
+                     "The grants the NVCRP allocates to the strategy's pillars and tracks with "
+                     "spend returns. " + " ".join(f"{t.label}: {s}." for t, s in
+                                                   zip(tiles, ours["source"], strict=True)))
+    unpublished = " ".join(f"{_short(g.name)}'s amount is not published on its own: "
+                           f"{_first_lower(str(g.source))}."
+                           for g in ours.itertuples() if not g.public_total)
+    other = tuple(Tile(str(g.name), fmt_money(g.amount),
+                       f"{g.funder}, {g.financial_year}. Not an NVCRP grant.",
+                       f"Source: {g.source}. {OTHER_FUNDING}")
+                  for g in others.itertuples())
+    return FundingTiles(total, tiles, unpublished, other)
 
 
 def spend_against_allocation(con: duckdb.DuckDBPyConnection, as_at: date,
@@ -190,7 +262,8 @@ def funding_flows(con: duckdb.DuckDBPyConnection, as_at: date) -> pd.DataFrame:
     kind is 'allocated' (grant to pillar), 'unallocated' (grant total not yet allocated),
     'spent' or 'unspent' (pillar to spend). Over-spent pillars have no 'unspent' link.
     """
-    found_grants = grants(con, as_at)
+    # Only the NVCRP grants flow through the pillars: other funding is shown apart.
+    found_grants = nvcrp_grants(grants(con, as_at))
     rows = allocation_spend(con, as_at)
     names = {r.ref: _short(r.name) for r in found_grants.itertuples()}
     links: list[dict[str, Any]] = []
@@ -314,8 +387,9 @@ def total_spend_figure(derived: pd.DataFrame) -> tuple[float | None, str]:
 
 
 def funding_words(found_grants: pd.DataFrame, as_at: date, illustrative: bool) -> Words:
-    """Chart words for the grants: their financial years and the as-at date."""
-    years = sorted(set(found_grants["financial_year"])) if len(found_grants) else []
+    """Chart words for the NVCRP grants: their financial years and the as-at date."""
+    ours = nvcrp_grants(found_grants) if "nvcrp_grant" in found_grants else found_grants
+    years = sorted(set(ours["financial_year"])) if len(ours) else []
     period = "financial years " + " and ".join(years) if years else "no grants recorded"
     return Words(operation="NVCRP grants", period=period, as_at=fmt_date(as_at),
                  illustrative=illustrative)

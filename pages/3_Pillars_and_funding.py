@@ -27,15 +27,19 @@ ILLUSTRATIVE = ("Only the grant totals are public. Allocations marked illustrati
                 "invented split that adds up to the public totals, for demonstration.")
 illustrative_split = bool(grants["illustrative"].any())
 
-# --- Grants -------------------------------------------------------------------------------------
-columns = st.columns(len(grants))
-for column, grant in zip(columns, grants.itertuples(), strict=True):
-    with column:
-        card(grant.name.split(":", 1)[0], fmt.fmt_money(grant.amount),
-             help=f"{grant.name}. Funder: {grant.funder}. Financial year "
-                  f"{grant.financial_year}.",
-             note=f"{fmt.fmt_money(grant.allocated)} allocated, {fmt.fmt_money(grant.spent)} "
-                  f"spent" + ("" if grant.public_total else "; total not public"))
+# --- Grants ---------------------------------------------------------------------------------------
+# The NVCRP grants are the headline; other funding is shown apart and never added to them.
+tiles = funding.funding_tiles(grants)
+st.header("NVCRP grants", anchor=False)
+if tiles.total is None:
+    st.info("No NVCRP grant is recorded: no grant has allocations or spend returns yet.")
+else:
+    shown = [tiles.total, *tiles.grants]
+    for column, tile in zip(st.columns(len(shown)), shown, strict=True):
+        with column:
+            card(tile.label, tile.value, help=tile.help, note=tile.note)
+    if tiles.unpublished:
+        st.caption(tiles.unpublished)
 if illustrative_split:
     st.caption(ILLUSTRATIVE)
 
@@ -45,6 +49,13 @@ if flows.empty:
     st.info("No grant money is recorded yet.")
 else:
     chart(funding_sankey(flows, words, illustrative_split=illustrative_split), key="funding-flows", ctx=ctx)
+
+if tiles.other:
+    st.header("Other funding", anchor=False)
+    st.caption(funding.OTHER_FUNDING)
+    for column, tile in zip(st.columns(len(tiles.other)), tiles.other, strict=True):
+        with column:
+            card(tile.label, tile.value, help=tile.help, note=tile.note)
 
 # --- Spend against allocation -------------------------------------------------------------------
 st.header("Spend against allocation", anchor=False)

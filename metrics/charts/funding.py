@@ -1,4 +1,7 @@
-"""Charts of the money: grants to pillars to spend, and spend against allocation."""
+"""Charts of the money: the NVCRP grants to pillars to spend, and spend against allocation.
+
+Amounts are in full ('£485,000', '£1,234,500'), as on every card and table (README, "Number
+style"). Other funding is not drawn here: ``metrics.funding.funding_flows`` leaves it out."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.charts.style import CONTEXT, PALETTE, ChartSpec, Words, base_layout
-from metrics.format import fmt_money, fmt_money_short, fmt_percent
+from metrics.format import fmt_money, fmt_percent
 
 SOURCE_GRANTS = "NVCRP grant and allocation records; spend returns"
 FADED = {"allocated": "rgba(18, 67, 109, 0.25)", "spent": "rgba(40, 161, 151, 0.35)",
@@ -30,7 +33,7 @@ def _source(words: Words, illustrative_split: bool) -> str:
 
 def funding_sankey(flows: pd.DataFrame, words: Words, *,
                    illustrative_split: bool = False) -> ChartSpec:
-    """Grants → pillars → spent or not yet spent, from ``metrics.funding.funding_flows``."""
+    """NVCRP grants → pillars → spent or not yet spent, from ``metrics.funding.funding_flows``."""
     nodes = list(dict.fromkeys([*flows["source"], *flows["target"]]))
     index = {name: i for i, name in enumerate(nodes)}
     grants = set(flows.loc[flows["kind"].isin(["allocated", "unallocated"]), "source"])
@@ -51,18 +54,19 @@ def funding_sankey(flows: pd.DataFrame, words: Words, *,
     spent = float(flows.loc[flows["kind"] == "spent", "amount"].sum())
     unallocated = float(flows.loc[flows["kind"] == "unallocated", "amount"].sum())
     if allocated:
-        title = (f"{fmt_money_short(spent)} of the {fmt_money_short(allocated)} allocated "
-                 f"has been spent")
+        title = f"{fmt_money(spent)} of the {fmt_money(allocated)} allocated has been spent"
     else:
         title = "No grant money has been allocated yet"
-    alt = (f"Flow diagram from grants to pillars to spend. {fmt_money(allocated)} allocated, "
+    alt = (f"Flow diagram from the NVCRP grants to pillars to spend. {fmt_money(allocated)} "
+           "allocated, "
            f"{fmt_money(spent)} spent" +
            (f", {fmt_money(unallocated)} of grant money not allocated to a pillar" if unallocated
             else "") + ". " + "; ".join(
                f"{r.source} to {r.target} {fmt_money(r.amount)}" for r in flows.itertuples()) + ".")
     data = flows.rename(columns={"source": "From", "target": "To", "amount": "Amount (£)",
                                  "kind": "Flow"})
-    return ChartSpec(figure=fig, title=title, subtitle=words.subtitle("Grants, allocations and spend"),
+    return ChartSpec(figure=fig, title=title,
+                     subtitle=words.subtitle("NVCRP grants, allocations and spend"),
                      source=_source(words, illustrative_split), alt=alt, data=data,
                      name="funding-flows")
 

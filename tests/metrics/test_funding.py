@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from metrics import funding
@@ -86,12 +87,54 @@ def test_recipient_spend_uses_names(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_flows_balance(con: duckdb.DuckDBPyConnection) -> None:
-    """Grant → pillar links carry every allocation; the unallocated grant is shown whole."""
+    """Grant → pillar links carry every allocation; both grants are fully allocated, and the
+    port enforcement money, not an NVCRP grant, is not drawn at all."""
     flows = funding.funding_flows(con, AS_AT)
     total = sum(float(r["amount_gbp"]) for r in _csv("allocations.csv"))
     assert flows.loc[flows["kind"] == "allocated", "amount"].sum() == total
-    unallocated = flows[flows["kind"] == "unallocated"].set_index("source")["amount"]
-    assert unallocated.to_dict() == {"Port enforcement staff and equipment": 250_000}
+    assert flows[flows["kind"] == "unallocated"].empty
+    assert "Port enforcement staff and equipment" not in set(flows["source"]) | set(flows["target"])
+
+
+def test_money_out_of_the_grants_is_what_was_granted(con: duckdb.DuckDBPyConnection) -> None:
+    """The diagram's grant nodes send out exactly the NVCRP grants in grants.csv: Grant 1 and
+    Grant 2, £695,000 (published as nearly £700,000), never the £945,000 with other funding."""
+    flows = funding.funding_flows(con, AS_AT)
+    granted = flows[flows["kind"].isin(["allocated", "unallocated"])]
+    expected = sum(float(r["amount_gbp"]) for r in _csv("grants.csv") if r["ref"] != "PORT24")
+    assert set(granted["source"]) == {"Grant 1", "Grant 2"}
+    assert granted["amount"].sum() == expected == 695_000
+
+
+def test_grants_are_told_from_other_funding(con: duckdb.DuckDBPyConnection) -> None:
+    """Grants with allocations or spend returns are NVCRP grants; the port money is not."""
+    found = funding.grants(con, AS_AT).set_index("ref")["nvcrp_grant"]
+    assert found.to_dict() == {"G1": True, "G2": True, "PORT24": False}
+
+
+def test_tiles_put_the_grants_first_and_other_funding_apart(con: duckdb.DuckDBPyConnection) -> None:
+    """The headline is the two grants' £695,000; the £250,000 port money is a tile apart."""
+    tiles = funding.funding_tiles(funding.grants(con, AS_AT))
+    assert tiles.total is not None
+    assert (tiles.total.label, tiles.total.value) == ("NVCRP grants", "£695,000")
+    assert tiles.total.note == "Grant 1 and Grant 2 together"
+    assert [(t.label, t.value) for t in tiles.grants] == [("Grant 1", "£485,000"),
+                                                         ("Grant 2", "£210,000")]
+    assert [(t.label, t.value) for t in tiles.other] == [
+        ("Port enforcement staff and equipment", "£250,000")]
+    assert "Not an NVCRP grant" in tiles.other[0].note
+    assert "allocated" not in tiles.other[0].note
+
+
+def test_no_tile_contradicts_its_own_figure(con: duckdb.DuckDBPyConnection) -> None:
+    """Grant 2 shows £210,000 without 'total not public' beside it; one caption says why the
+    amount is known though it is not published on its own."""
+    tiles = funding.funding_tiles(funding.grants(con, AS_AT))
+    for tile in (*tiles.grants, *tiles.other):
+        assert "not public" not in tile.note and "not published" not in tile.note
+    assert tiles.unpublished.startswith("Grant 2's amount is not published on its own: balance "
+                                        "of the published total of nearly £700,000")
+    assert "Grant 1" not in tiles.unpublished
 
 
 def test_awarded_bids_equal_local_allocation_lines(con: duckdb.DuckDBPyConnection) -> None:
@@ -168,3 +211,23 @@ def test_unconfirmed_pillar_is_labelled_to_be_confirmed(con: duckdb.DuckDBPyConn
     unconfirmed = [r["code"] for r in _csv("pillars.csv") if r["confirmed"] == "false"]
     found = funding.spend_against_allocation(con, AS_AT, "pillar").set_index("key")
     assert [found.loc[c, "name"] for c in unconfirmed] == ["P5 (to be confirmed)"]
+
+
+def test_tiles_from_a_hand_made_table() -> None:
+    """An unpublished amount is explained once; money with no allocation or spend is apart;
+    the chart words name only the grants' financial years."""
+    table = pd.DataFrame({
+        "ref": ["A", "B", "C"], "name": ["Grant 1: week", "Grant 2: ports", "Port staff"],
+        "funder": ["Home Office", "ISF", "Home Office"], "amount": [100.0, 50.0, 70.0],
+        "financial_year": ["2025-26", "2025-26", "2024-25"],
+        "public_total": [True, False, True], "source": ["Release", "The balance", "Statement"],
+        "allocated": [100.0, 50.0, 0.0], "spent": [10.0, 0.0, 0.0],
+        "illustrative": [True, True, False], "nvcrp_grant": [True, True, False]})
+    tiles = funding.funding_tiles(table)
+    assert tiles.total == funding.Tile(
+        "NVCRP grants", "£150", "Grant 1 and Grant 2 together",
+        "The grants the NVCRP allocates to the strategy's pillars and tracks with spend "
+        "returns. Grant 1: Release. Grant 2: The balance.")
+    assert tiles.unpublished == "Grant 2's amount is not published on its own: the balance."
+    assert [t.label for t in tiles.other] == ["Port staff"]
+    assert funding.funding_words(table, AS_AT, False).period == "financial years 2025-26"

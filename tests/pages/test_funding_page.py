@@ -40,6 +40,43 @@ def test_demo_grants_and_value_for_money(demo_db: Path) -> None:
 
 
 @pytest.mark.slow
+def test_grants_headline_is_the_two_nvcrp_grants(demo_db: Path) -> None:
+    """The first row of tiles is the NVCRP grants (£695,000), Grant 1 and Grant 2 only; the
+    £250,000 port money stands under 'Other funding', labelled as not an NVCRP grant."""
+    at = _open()
+    assert not at.exception, [e.value for e in at.exception]
+    found = metric_values(at)
+    assert (found["NVCRP grants"], found["Grant 1"], found["Grant 2"]) == (
+        "£695,000", "£485,000", "£210,000")
+    headers = [h.value for h in at.header]
+    assert headers.index("NVCRP grants") < headers.index("Other funding")
+    assert found["Port enforcement staff and equipment"] == "£250,000"
+    captions = [c.value for c in at.caption]
+    assert "Home Office, 2024-25. Not an NVCRP grant." in captions
+    assert any(c.startswith("Funding for related work that the NVCRP does not allocate")
+               for c in captions)
+
+
+@pytest.mark.slow
+def test_no_caption_contradicts_a_grant_figure(demo_db: Path) -> None:
+    """No 'total not public' beside Grant 2's £210,000; the page says once why it is known."""
+    at = _open()
+    captions = [c.value for c in at.caption]
+    assert not any("total not public" in c for c in captions)
+    assert any(c.startswith("Grant 2's amount is not published on its own") for c in captions)
+
+
+@pytest.mark.slow
+def test_funding_diagram_holds_only_the_grants(demo_db: Path) -> None:
+    """The Sankey's subtitle speaks of the grants; its description has no port money link."""
+    at = _open()
+    assert "NVCRP grants, allocations and spend" in " ".join(c.value for c in at.caption)
+    described = [t.value for t in at.text if t.value.startswith("Flow diagram")]
+    assert len(described) == 1 and "Grant 1 to" in described[0]
+    assert "Port enforcement" not in described[0]
+
+
+@pytest.mark.slow
 def test_local_operations_table_has_every_bid_and_a_total(demo_db: Path) -> None:
     """34 bidding forces plus a Total row, marked illustrative, with a caption saying so."""
     at = _open()

@@ -75,3 +75,12 @@ def test_bars_per_recipient_words_and_data() -> None:
     assert "per recipient" in spec.subtitle
     assert spec.alt.startswith("Bar chart of allocation and spend per recipient")
     assert list(spec.data.columns) == ["Recipient", "Allocated (£)", "Spent (£)", "Share spent"]
+
+
+def test_sankey_title_gives_amounts_in_full() -> None:
+    """Millions are written in full, as on the cards: no '£1.2 million' beside '£485,000'."""
+    big = pd.DataFrame([("Grant 1", "P1 Prevent", 2_000_000.0, "allocated"),
+                        ("P1 Prevent", "Spent", 1_234_500.0, "spent")],
+                       columns=["source", "target", "amount", "kind"])
+    assert funding_sankey(big, WORDS).title == ("£1,234,500 of the £2,000,000 allocated has "
+                                                "been spent")
