@@ -30,7 +30,7 @@ def test_home_page_shows_real_figures(page: Page, server: str) -> None:
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Operation results")).to_be_visible()
     expect(page.get_by_text("Illustrative demo data", exact=False).first).to_be_visible()
-    expect(card_value(page, "OA2025", "Arrests")).to_have_text("more than 368")
+    expect(card_value(page, "OA2025", "Arrests")).to_have_text("at least 369")
     expect(card_value(page, "OA2024", "Arrests")).to_have_text("180")
     expect(page.locator(".st-key-op-OA2025").get_by_text("37 of 37 forces reported",
                                                           exact=False)).to_be_visible()
@@ -41,10 +41,10 @@ def test_home_page_shows_real_figures(page: Page, server: str) -> None:
 
 
 def test_as_at_in_the_url_changes_the_figures(page: Page, server: str) -> None:
-    """?as_at=2025-10-29 shows the first published results: 154 arrests, not 'more than 368'."""
+    """?as_at=2025-10-29 shows the first published results: 154 arrests, not 'at least 369'."""
     page.goto(f"{server}/?as_at=2026-03-02")
     wait_for_app(page)
-    expect(card_value(page, "OA2025", "Arrests")).to_have_text("more than 368")
+    expect(card_value(page, "OA2025", "Arrests")).to_have_text("at least 369")
     page.goto(f"{server}/?as_at=2025-10-29")
     wait_for_app(page)
     expect(card_value(page, "OA2025", "Arrests")).to_have_text("154")
@@ -53,10 +53,10 @@ def test_as_at_in_the_url_changes_the_figures(page: Page, server: str) -> None:
 
 
 def test_date_widget_changes_the_figures(page: Page, server: str) -> None:
-    """Typing a date into the sidebar's 'Figures as at' box moves 'more than 368' to 154."""
+    """Typing a date into the sidebar's 'Figures as at' box moves 'at least 369' to 154."""
     page.goto(f"{server}/?as_at=2026-03-02")
     wait_for_app(page)
-    expect(card_value(page, "OA2025", "Arrests")).to_have_text("more than 368")
+    expect(card_value(page, "OA2025", "Arrests")).to_have_text("at least 369")
     # The field is three spin buttons (day, month, year); typing moves from one to the next
     # and the new date is sent when the field loses focus.
     page.get_by_test_id("stSidebar").get_by_role("spinbutton", name="day, Figures as at").click()
