@@ -35,8 +35,8 @@ from metrics.spend import spend_total
 
 PACK_FORMATS = ("pptx", "pdf")
 ILLUSTRATIVE = "Illustrative demo data"
-AS_AT_RULE = ("As at a date, each return counts through its latest version whose figures are "
-              "stated as at that date or earlier; later corrections are not included.")
+AS_AT_RULE = ("Each return counts through its latest version whose figures are stated as at "
+              "the chosen date or earlier; later corrections are not included.")
 
 
 @dataclass(frozen=True)

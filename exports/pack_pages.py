@@ -109,8 +109,8 @@ def _title_page(b: Briefing) -> Page:
 
 
 def _lines_pages(b: Briefing) -> list[Page]:
-    note = ("Each line rounds down and never claims more than the returns hold. The figure "
-            "behind each line, and the rounding rule, are on the notes pages at the end.")
+    note = ("No line claims more than the returns hold. The figure behind each line, and the "
+            "rounding rule, are on the notes pages at the end.")
     texts = [line.text + "." for line in b.lines]
     note_block = _block(0, [note], 11, colour=GREY)
     bottom = BOTTOM - note_block.box.height - GAP

@@ -34,6 +34,7 @@ pytestmark = pytest.mark.slow
 MARKING = "OFFICIAL-SENSITIVE"
 POINTS = 72
 MIN_PRINTED_PT = 12          # the smallest chart label, in points, once placed on the page
+IMPRESS = Path("/usr/lib/libreoffice/program/libsdlo.so")   # Debian's Impress (reads .pptx)
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +60,9 @@ def pptx_path(briefing: Briefing, tmp_path_factory: pytest.TempPathFactory) -> P
 def deck_as_pdf(pptx_path: Path) -> Path:
     """The deck drawn by LibreOffice Impress, as PowerPoint would show it, saved as PDF."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice is not installed: apt-get install -y libreoffice-impress")
+    if soffice is None or not IMPRESS.exists():
+        pytest.skip("LibreOffice Impress is not installed: apt-get install -y "
+                    "libreoffice-impress-nogui")
     out = pptx_path.parent / "rendered"
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{out}/profile",
                     "--convert-to", "pdf", "--outdir", str(out), str(pptx_path)],
