@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from exports.lines import ROUNDING_RULE, count_phrase, lines_to_take, money_phrase
+from exports.pack import gather
 from metrics.headline import headline
 
 QUALIFIERS = st.sampled_from(["exact", "at_least"])
@@ -116,3 +117,16 @@ def test_demo_lines_match_public_style(demo_con: duckdb.DuckDBPyConnection) -> N
     assert h["vehicles_recovered_qualifier"] == "exact"
     assert vehicles.text == f"{h['vehicles_recovered']:,} stolen vehicles recovered"
     assert texts[0].startswith("Operation Alliances 2025 ran from 13 to 19 October 2025")
+
+
+def test_pack_comparison_slide_names_what_rose_and_what_fell(
+        demo_con: duckdb.DuckDBPyConnection) -> None:
+    """The pack's comparison slide no longer says 'More arrests…' while vehicles recovered
+    fell: it says 'Mixed results', with the falls and the rises both named (issue 9)."""
+    charts = gather(demo_con, OPERATION, AS_AT, "tester", images=False).charts
+    title = next(c.spec.title for c in charts if c.spec.name == "compare")
+    assert title.startswith("Mixed results in Operation Alliances 2025 against Operation "
+                            "Alliances 2024 at the same stage: ")
+    groups = dict(reversed(part.rsplit(" ", 1)) for part in title.split(": ", 1)[1].split("; ")
+                  if part.endswith((" up", " down")))
+    assert "stolen vehicles recovered" in groups["down"] and "arrests" in groups["up"]
