@@ -142,7 +142,7 @@ def pack_chart(spec: ChartSpec, ctx: ExportContext, *, image: bool = True) -> Ch
     """Lay out one chart page and draw its picture to fit (or give its figures as a table)."""
     page = chart_page(spec.title, spec.subtitle, spec.source)
     figure = slide_figure(spec, page.chart)
-    if spec.name in AS_TABLE:
+    if spec.name in AS_TABLE and len(spec.data) and len(spec.data.columns) > 1:
         table = readable(spec.data, ctx, what=spec.subtitle).frame.astype(str)
         return Chart(spec, page, figure, b"", table.replace({"<NA>": "", "nan": ""}))
     return Chart(spec, page, figure, render(figure, "png", scale=PNG_SCALE) if image else b"")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -244,3 +245,17 @@ def test_picture_keeps_its_shape(pptx_path: Path, briefing: Briefing) -> None:
     for picture, chart in zip(pictures, drawn, strict=True):
         image = Image.open(io.BytesIO(chart.png))
         assert abs(picture.width / picture.height - image.width / image.height) < 0.01
+
+
+def test_pack_before_any_return_renders_cleanly(demo_con: duckdb.DuckDBPyConnection,
+                                                tmp_path: Path) -> None:
+    """As at a date before any return, every chart is empty: the pack still builds, each
+    page passes the same checks, and the empty comparison is not turned into a table."""
+    early = gather(demo_con, OPERATION, date(2025, 10, 16), "tester")
+    assert all(c.table is None for c in early.charts)
+    path = tmp_path / "early.pdf"
+    path.write_bytes(pack_bytes(early, "pdf"))
+    found = read_pdf(path, tmp_path / "xml")
+    assert len(found) >= 8
+    for number, page in enumerate(found, start=1):
+        _check_page(page, number)
