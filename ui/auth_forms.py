@@ -88,24 +88,54 @@ def change_password_form(con: duckdb.DuckDBPyConnection, user: auth.User, *,
     st.rerun()
 
 
-def adopt_single_sign_on(con: duckdb.DuckDBPyConnection) -> None:
-    """A person signed in at the identity provider becomes signed in here if allowed.
+# Why someone the identity provider has signed in is not let in: the audit's reason, and what
+# the person is told (each says what to do next).
+SSO_REFUSALS = {
+    "no-email": ("no email from the identity provider",
+                 "Your organisation's sign-in did not say which email address is yours, so "
+                 "this dashboard cannot tell who you are. Ask an administrator to check the "
+                 "single sign-on settings: the identity provider must send the 'email' claim."),
+    "unverified": ("email not verified by the identity provider",
+                   "Your organisation's sign-in says your email address is not verified, so "
+                   "it cannot be used here. Ask your organisation's IT service to verify it."),
+    "unknown": ("not on the allow-list",
+                "Your organisation account is not allowed to use this dashboard. Ask an "
+                "administrator to add your email address."),
+    "disabled": ("account disabled",
+                 "Your organisation account is not allowed to use this dashboard: its account "
+                 "here has been switched off. Ask an administrator if you think this is wrong."),
+}
+SSO_REFUSED_KEY = "nvcrp_sso_refused"     # the email already audited as refused in this session
 
-    Only accounts on the allow-list (auth 'oidc', matched by email, not disabled) get in; the
-    session's age counts from the provider's sign-in time when it reports one ('iat').
+
+def sso_refusal(email: str, verified: object, account: accounts.Account | None) -> str | None:
+    """Why a person signed in at the identity provider may not come in (a key of
+    ``SSO_REFUSALS``), or None when they may: the allow-list is the accounts an administrator
+    made for single sign-on, matched by email, that are not disabled."""
+    if not email:
+        return "no-email"
+    # Only a provider that says so is believed: Entra ID sends no email_verified at all.
+    if verified is False or str(verified).lower() == "false":
+        return "unverified"
+    if account is None:
+        return "unknown"
+    return "disabled" if account.disabled else None
+
+
+def adopt_single_sign_on(con: duckdb.DuckDBPyConnection) -> None:
+    """A person signed in at the identity provider becomes signed in here if allowed; anyone
+    else is refused (audited) and the script stops.
+
+    The session's age counts from the provider's sign-in time when it reports one ('iat').
     """
     if not st.user.get("is_logged_in", False):
         return
-    email = str(st.user.get("email") or "")
+    email = str(st.user.get("email") or "").strip()
     account = accounts.user_by_email(con, email) if email else None
-    if account is None or account.disabled:
-        audit(con, email or "(no email)", "denied", {"what": "single sign-on",
-                                                    "reason": "not on the allow-list"
-                                                    if account is None else "account disabled"})
-        st.error("Your organisation account is not allowed to use this dashboard. Ask an "
-                 "administrator to add your email address.", icon=":material/block:")
-        st.button("Sign out", key="sso_refused_sign_out", on_click=st.logout)
-        st.stop()
+    refusal = sso_refusal(email, st.user.get("email_verified"), account)
+    if refusal is not None or account is None:
+        _refuse_single_sign_on(con, email, refusal or "unknown")
+        return
     session = auth.session_for(account.name, "oidc")
     issued = st.user.get("iat")
     if isinstance(issued, (int, float)):
@@ -113,3 +143,21 @@ def adopt_single_sign_on(con: duckdb.DuckDBPyConnection) -> None:
     sign_in.record_sso_sign_in(con, account.name, auth.session_id(), email, now=_now())
     st.session_state[auth.SESSION_KEY] = session
     st.session_state.pop(auth.NOTICE_KEY, None)
+    st.session_state.pop(SSO_REFUSED_KEY, None)
+
+
+def _refuse_single_sign_on(con: duckdb.DuckDBPyConnection, email: str, refusal: str) -> None:
+    """Say why, offer a way out (signing out at the provider too), audit once per session."""
+    reason, message = SSO_REFUSALS[refusal]
+    if st.session_state.get(SSO_REFUSED_KEY) != email:
+        audit(con, email or "(no email)", "denied", {
+            "what": "single sign-on", "reason": reason, "email": email,
+            "session": auth.session_id()[:12], "address": auth.client_address()})
+        st.session_state[SSO_REFUSED_KEY] = email
+    st.title("Sign in", anchor=False)
+    st.error(message, icon=":material/block:")
+    if email:
+        st.text(f"Organisation account used: {email}")   # text, never Markdown
+    st.button("Sign out", key="sso_refused_sign_out", on_click=st.logout,
+              icon=":material/logout:")
+    st.stop()
