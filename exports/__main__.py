@@ -1,5 +1,5 @@
 """Command line: ``python -m exports briefing --operation OA2025 --as-at 2026-03-02 --format pptx
---out pack.pptx [--db PATH]``."""
+--out pack.pptx [--db PATH]``; ``--format docx`` writes the ministerial note (Word) instead."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from exports.images import RendererUnavailable, stop_renderer
+from exports.note import NOTE_FORMAT, build_note
 from exports.pack import PACK_FORMATS, build_briefing
 from metrics.headline import UnknownOperation
 from store.connection import DatabaseBusy, open_db
@@ -28,11 +29,13 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m exports",
                                      description="Marked exports of operation results.")
     commands = parser.add_subparsers(dest="command", required=True)
-    pack = commands.add_parser("briefing", help="write a marked briefing pack (PPTX or PDF)")
+    pack = commands.add_parser("briefing", help="write a marked briefing pack (PPTX or PDF) "
+                                                "or ministerial note (DOCX)")
     pack.add_argument("--operation", required=True, help="operation code, e.g. OA2025")
     pack.add_argument("--as-at", type=_iso_date, default=None,
                       help="figures as at this date (YYYY-MM-DD); default today")
-    pack.add_argument("--format", choices=PACK_FORMATS, required=True)
+    pack.add_argument("--format", choices=(*PACK_FORMATS, NOTE_FORMAT), required=True,
+                      help="pptx or pdf: the briefing pack; docx: the ministerial note in Word")
     pack.add_argument("--out", type=Path, required=True,
                       help="file to write; a folder gets the standard file name")
     pack.add_argument("--db", type=Path, default=None,
@@ -46,15 +49,19 @@ def _briefing(args: argparse.Namespace) -> int:
         print(f"No database at {db}: give --db, or load returns first.", file=sys.stderr)
         return 2
     con = open_db(db)
+    as_at, who = args.as_at or date.today(), f"command line ({getpass.getuser()})"
     try:
-        name, data = build_briefing(con, args.operation, args.as_at or date.today(), args.format,
-                                    who=f"command line ({getpass.getuser()})")
+        if args.format == NOTE_FORMAT:
+            name, data = build_note(con, args.operation, as_at, who)
+        else:
+            name, data = build_briefing(con, args.operation, as_at, args.format, who=who)
     finally:
         con.close()
         stop_renderer()
     out = args.out / name if args.out.is_dir() else args.out
     out.write_bytes(data)
-    print(f"Briefing pack written to {out} ({len(data):,} bytes; suggested name {name}).")
+    what = "Ministerial note" if args.format == NOTE_FORMAT else "Briefing pack"
+    print(f"{what} written to {out} ({len(data):,} bytes; suggested name {name}).")
     return 0
 
 

@@ -18,6 +18,7 @@ from exports.context import ExportContext
 from exports.downloads import MIME, chart_name
 from exports.downloads import export_chart as chart_download
 from exports.downloads import export_table as table_download
+from exports.note import DOCX_MIME, NOTE_FORMAT, NOTE_NAME, build_note
 from exports.pack import build_briefing
 from metrics.charts.style import ChartSpec
 from store.settings import settings
@@ -97,7 +98,8 @@ def export_table(df: pd.DataFrame, ctx: Any, name: str, key: str,
 
 
 def briefing_pack(ctx: Any, key: str = "briefing") -> None:
-    """'Briefing pack' buttons (PowerPoint and PDF) for the page's operation and as-at date."""
+    """'Briefing pack' buttons (PowerPoint and PDF) and the ministerial note (Word) for the
+    page's operation and as-at date."""
     if ctx.filters.operation is None:
         st.info("Choose an operation to make a briefing pack.")
         return
@@ -113,4 +115,10 @@ def briefing_pack(ctx: Any, key: str = "briefing") -> None:
                 return build_briefing(cursor(), operation, as_at, fmt, who)[1]
             downloads.button(label, build, file_name=ectx.file_name("briefing-pack", fmt),
                              mime=MIME[fmt], key=f"{key}-{fmt}", on_click="ignore")
+
+        def note() -> bytes:
+            return build_note(cursor(), operation, as_at, who)[1]
+        downloads.button("Ministerial note (Word)", note,
+                         file_name=ectx.file_name(NOTE_NAME, NOTE_FORMAT), mime=DOCX_MIME,
+                         key=f"{key}-{NOTE_FORMAT}", on_click="ignore")
 

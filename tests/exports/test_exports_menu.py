@@ -43,13 +43,15 @@ def _app(tmp_path: Path) -> AppTest:
 
 
 def test_exporter_sees_every_download(demo_db: Path, tmp_path: Path) -> None:
-    """Five chart files, two table files and two pack formats are offered, without error."""
+    """Five chart files, two table files, two pack formats and the ministerial note are
+    offered, without error."""
     at = _app(tmp_path).run()
     assert not at.exception
     buttons = at.get("download_button")
-    assert len(buttons) == 9
+    assert len(buttons) == 10
     names = [b.proto.label for b in buttons]
     assert "Briefing pack (PowerPoint)" in names and "Table (Excel)" in names
+    assert "Ministerial note (Word)" in names
 
 
 def test_viewer_without_export_role_gets_no_buttons(demo_db: Path, tmp_path: Path) -> None:
