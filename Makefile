@@ -27,6 +27,13 @@ system:
 	  fi; \
 	fi
 
+# axe-core, which the browser tests inject to measure every page against WCAG 2.2 A and AA;
+# the version is pinned in package.json and package-lock.json, installed from the npm registry
+# here so a test run never downloads anything.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 # Builds the illustrative demo database through the real loaders, the first time only.
 $(DB): | $(VENV)/.installed
 	NVCRP_DB=$(DB) $(PY) -m loaders demo --db $(DB)
@@ -40,7 +47,7 @@ run: $(VENV)/.installed $(DB)
 	# serve.py: the dashboard behind the app's security headers and download guard (ui/http_guards.py).
 	NVCRP_DB=$(DB) $(VENV)/bin/streamlit run serve.py --server.port $(PORT)
 
-test: $(VENV)/.installed system
+test: $(VENV)/.installed system node_modules/.installed
 	$(PY) -m pytest
 
 bench: $(VENV)/.installed system

@@ -11,13 +11,9 @@ from ui.shell import PAGES, ROOT, page_setup
 ctx = page_setup("Home")
 
 STATUS_COLOURS = {"Final": "green", "Provisional": "orange"}
-# Our own constant: a smaller figure that may wrap, so 'more than 368' is never cut short.
-CARD_STYLE = ("<style>[data-testid='stMetricValue']{font-size:1.75rem;}"
-              "[data-testid='stMetricValue'] *{white-space:normal;overflow:visible;}</style>")
 as_at = ctx.filters.as_at
 narrowed = ctx.filters.regions or ctx.filters.forces
 
-st.html(CARD_STYLE)
 st.title("Operation results", anchor=False)
 st.caption(f"Figures as at {fmt.fmt_date(as_at)}: each return counts at its latest version "
            "stated as at this date or earlier. Change the date in the sidebar.")
@@ -31,6 +27,7 @@ if ctx.version == 0:
 # Only the operations this person may see: restricted ones stay out of every query below.
 visible = tuple(sorted(ctx.user.operations))
 summaries = ctx.q(ov.operation_summaries, as_at, ctx.filters.regions, ctx.filters.forces, visible)
+st.header("Operations", anchor=False)     # each operation's box is an h3 under it
 if not summaries:
     st.info("No operations are set up yet, or none is open to you.")
 

@@ -48,9 +48,6 @@ if state.missing_names:
     st.text("No return yet from: " + ", ".join(state.missing_names))
 
 st.header("Headline figures", anchor=False)
-# Our own constant: a smaller figure that may wrap, so 'more than 8,090' is never cut short.
-st.html("<style>[data-testid='stMetricValue']{font-size:1.75rem;}"
-        "[data-testid='stMetricValue'] *{white-space:normal;overflow:visible;}</style>")
 for start in range(0, len(cards), 4):
     for column, row in zip(st.columns(4), cards.iloc[start:start + 4].itertuples(), strict=False):
         with column:

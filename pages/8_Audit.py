@@ -35,7 +35,7 @@ end = picked[1] if len(picked) > 1 else start
 
 log = ctx.q(audit_log.entries, latest, tuple(chosen_actions), tuple(chosen_people), start, end)
 period = (f"{fmt.fmt_date(start)} to {fmt.fmt_date(end)}" if start and end else "all dates")
-st.subheader(f"{fmt.fmt_count(len(log))} rows, {period}", anchor=False)
+st.header(f"{fmt.fmt_count(len(log))} rows, {period}", anchor=False)
 if log.empty:
     st.info("No audit rows match these filters. Widen the dates or clear the filters.")
     st.stop()
@@ -54,6 +54,6 @@ downloads.button("Download these rows as CSV", data=admin.audit_csv(log), file_n
                  on_click=admin.record_audit_download,
                  args=(ctx.con, user, file_name, len(log)))
 
-st.subheader("Rows by action", anchor=False)
+st.header("Rows by action", anchor=False)
 widgets.table(ctx.q(audit_log.counts_by_action, latest, start, end), key="audit_counts",
               column_config={"action": "Action", "rows": "Rows"})
