@@ -32,8 +32,9 @@ accounts_tab, access_tab, reference_tab = st.tabs(
     ["Accounts", "Restricted operations", "Reference data"])
 
 with accounts_tab:
-    widgets.table(admin.accounts_table(ctx.con), key="accounts", column_config={
-        "Last sign-in": st.column_config.DatetimeColumn(format="D MMMM YYYY, HH:mm")})
+    # The table is drawn after the forms below have made their change, in this slot above
+    # them: drawn first, it showed an added account only after a reload (issue 9).
+    accounts_slot = st.container()
     with st.form("add_account", clear_on_submit=True):
         st.markdown("**Add an account**")
         left, right = st.columns(2)
@@ -77,15 +78,14 @@ with accounts_tab:
         outcome(admin.reset_password, target, temporary)
     if target and (disable or enable):
         outcome(admin.set_disabled, target, bool(disable))
+    with accounts_slot:
+        widgets.table(admin.accounts_table(ctx.con), key="accounts", column_config={
+            "Last sign-in": st.column_config.DatetimeColumn(format="D MMMM YYYY, HH:mm")})
 
 with access_tab:
     st.caption("A restricted operation (tick 'restricted' under Reference data, Operations) is "
                "seen only by administrators and the roles and accounts listed here.")
-    grants = admin.grants_table(ctx.con)
-    if grants.empty:
-        st.info("No one has been given access to a restricted operation yet.")
-    else:
-        widgets.table(grants, key="grants")
+    grants_slot = st.container()     # filled after the form's change, as accounts_slot
     with st.form("grant"):
         op = st.selectbox("Operation", list(op_names), format_func=op_names.get, key="grant_op")
         kind = st.radio("Give access to", ["role", "user"], horizontal=True, key="grant_kind",
@@ -97,6 +97,12 @@ with access_tab:
             outcome(admin.add_grant, op, kind, grantee)
         if withdraw.form_submit_button("Withdraw access"):
             outcome(admin.remove_grant, op, kind, grantee)
+    with grants_slot:
+        grants = admin.grants_table(ctx.con)
+        if grants.empty:
+            st.info("No one has been given access to a restricted operation yet.")
+        else:
+            widgets.table(grants, key="grants")
 
 with reference_tab:
     table = st.selectbox("Table", list(admin.REFERENCE_TABLES),
