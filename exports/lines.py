@@ -31,7 +31,7 @@ ROUNDING_RULE = (
     "down to a multiple of 5 (of 100 from 1,000) and said \"more than\" only when that is "
     "below the figure: \"at least 368\" becomes \"more than 365\", \"at least 365\" stays "
     "\"at least 365\". Money of £1 million or more goes down to a tenth of a million and is "
-    "said \"over\" (£3,342,750 becomes \"over £3.3 million\"; a tenth of a billion from £1 "
+    "said \"over\" (£2,468,100 becomes \"over £2.4 million\"; a tenth of a billion from £1 "
     "billion); smaller sums are given in full. Approximate figures are said \"about\". "
     "Tables, charts and data files give every figure in full."
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -97,11 +98,23 @@ def test_money_rounding_rule(v: float, qualifier: str, text: str) -> None:
     assert money_phrase(v, qualifier)[0] == text
 
 
-def test_rounding_rule_in_the_method_note_names_both_words() -> None:
-    """The method note's rule says when 'at least' and when 'more than' is used, with examples."""
-    for words in ('"at least 368" becomes "more than 365"', '"at least 365" stays',
-                  "147 stays 147", "over £3.3 million"):
-        assert words in ROUNDING_RULE
+def test_rounding_rule_examples_are_what_the_lines_say() -> None:
+    """Every example in the method note's rule is what count_phrase and money_phrase give, and
+    the rule shows both words: 'at least' kept, 'more than' only below the figure."""
+    more = re.findall(r'"at least ([\d,]+)" becomes "more than ([\d,]+)"', ROUNDING_RULE)
+    kept = re.findall(r'"at least ([\d,]+)" stays "at least \1"', ROUNDING_RULE)
+    exact = re.findall(r"\b([\d,]+) stays \1\b", ROUNDING_RULE)
+    money = re.findall(r'(£[\d,]+) becomes "(over £[\d.]+ million)"', ROUNDING_RULE)
+    assert more and kept and exact and money
+    number = lambda text: float(text.replace(",", "").replace("£", ""))  # noqa: E731
+    for held, said in more:
+        assert count_phrase(number(held), "at_least")[0] == f"more than {said}"
+    for held in kept:
+        assert count_phrase(number(held), "at_least")[0] == f"at least {held}"
+    for held in exact:
+        assert count_phrase(number(held), "exact")[0] == held
+    for held, said in money:
+        assert money_phrase(number(held), "exact")[0] == said
 
 
 def test_demo_lines_match_public_style(demo_con: duckdb.DuckDBPyConnection) -> None:
@@ -130,3 +143,12 @@ def test_pack_comparison_slide_names_what_rose_and_what_fell(
     groups = dict(reversed(part.rsplit(" ", 1)) for part in title.split(": ", 1)[1].split("; ")
                   if part.endswith((" up", " down")))
     assert "stolen vehicles recovered" in groups["down"] and "arrests" in groups["up"]
+
+
+def test_readme_number_style_states_the_rounding_rule() -> None:
+    """The README's 'Number style' section quotes the method note's rounding rule word for word."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Number style\n", 1)[1].split("\n## ", 1)[0]
+    quoted = " ".join(line.strip().removeprefix(">").strip() for line in section.splitlines()
+                      if line.strip().startswith(">"))
+    assert quoted == ROUNDING_RULE
