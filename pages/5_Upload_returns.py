@@ -43,7 +43,9 @@ with force_col, st.container(border=True):
     st.subheader("Force return", anchor=False)
     op = st.selectbox("Operation", force_ops, index=force_ops.index(chosen) if chosen else
                       len(force_ops) - 1, format_func=lambda c: names.get(c, c), key="tpl_op")
-    force = st.selectbox("Force", list(force_names), index=None,
+    # An analyst who may submit for some forces only is offered those, the first chosen.
+    own = [code for code in ctx.user.forces if code in force_names]
+    force = st.selectbox("Force", own or list(force_names), index=0 if own else None,
                          format_func=lambda c: force_names.get(c, c), key="tpl_force",
                          placeholder="Any force (chosen in the file)")
     if op:
