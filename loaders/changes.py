@@ -66,6 +66,21 @@ def changes_between(con: duckdb.DuckDBPyConnection, previous_submission_id: int,
     return found
 
 
+def stored_changes(con: duckdb.DuckDBPyConnection, old_submission_id: int,
+                   new_submission_id: int, ref: Any) -> list[dict[str, Any]]:
+    """The same comparison between two stored versions (the Returns tracker's "What changed"),
+    each change named in words: the figures and rows a resubmission added, altered or removed."""
+    found = _value_changes(_figures(submission_values(con, old_submission_id)),
+                           _figures(submission_values(con, new_submission_id)))
+    before, after = (submission_details(con, old_submission_id),
+                     submission_details(con, new_submission_id))
+    for table in DETAIL_FIGURES:
+        found += _detail_changes(table, before.get(table), after.get(table))
+    for change in found:
+        change["label"], change["place"] = figure_words(ref, change)
+    return found
+
+
 def removals(changes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The changes that take away a figure or a row the current version states."""
     return [c for c in changes if c["change"] == "removed"]

@@ -3,7 +3,7 @@
 from metrics import format as fmt
 from metrics import tracker
 from metrics.scope import Filters
-from ui import url_state
+from ui import upload_changes, url_state
 from ui.shell import page_setup
 
 ctx = page_setup("Returns tracker")
@@ -128,17 +128,13 @@ if len(versions) > 1:
     left, right = st.columns(2)
     old = left.selectbox("From version", numbers, index=len(numbers) - 2, key=f"from-{key}")
     new = right.selectbox("To version", numbers, index=len(numbers) - 1, key=f"to-{key}")
-    changed = ctx.q(tracker.changes, key, old, new)
+    summary, changed = ctx.q(upload_changes.version_changes, key, old, new)
+    said = f"{summary[0].upper()}{summary[1:]} between version {old} and version {new}."
     if changed.empty:
-        st.info(f"0 figures changed between version {old} and version {new}.")
+        st.info(said)
     else:
-        st.caption(f"{fmt.fmt_count(len(changed))} figures changed between version {old} "
-                   f"and version {new}.")
-        st.dataframe(changed[["label", "day", "port", "old", "new"]], hide_index=True,
-                     width="stretch", key="changes", column_config={
-                         "label": "Measure", "day": st.column_config.DateColumn(
-                             "Day", format=DATE, help="Blank: the return's total."),
-                         "port": "Port", "old": "Was", "new": "Becomes"})
+        st.caption(said)
+        st.dataframe(changed, hide_index=True, width="stretch", key="changes")
 
 st.subheader("Issues", anchor=False)
 if issues.empty:

@@ -13,6 +13,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from loaders.changes import changes_summary, stored_changes
+from loaders.reference import Reference
 from loaders.resubmission import removed_things
 from metrics.format import fmt_value
 from metrics.tracker import shown_value
@@ -27,6 +29,20 @@ def changes_table(changes: list[dict[str, Any]], columns: list[str] = CHANGE_COL
              _shown(c, "old"), _shown(c, "new")] for c in changes]
     frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS, dtype=object)
     return frame[columns]
+
+
+def version_changes(con: Any, return_key: str, old: int, new: int) -> tuple[str, pd.DataFrame]:
+    """The Returns tracker's "What changed" between two stored versions of one return: the
+    count in words ('5 spend lines changed (3 added, 2 removed)') and the table, by the same
+    comparison a resubmission is checked with."""
+    ids = dict(con.execute("SELECT version, id FROM submission WHERE return_key = ? "
+                           "AND version IN (?, ?)", [return_key, int(old), int(new)]).fetchall())
+    kind = con.execute("SELECT any_value(return_kind) FROM submission WHERE return_key = ?",
+                       [return_key]).fetchall()[0][0]
+    if int(old) not in ids or int(new) not in ids:
+        return changes_summary([], kind), changes_table([])
+    found = stored_changes(con, ids[int(old)], ids[int(new)], Reference.from_db(con))
+    return changes_summary(found, kind), changes_table(found)
 
 
 def _shown(change: dict[str, Any], side: str) -> str:

@@ -94,8 +94,9 @@ def test_one_return_shows_versions_changes_and_issues(demo_db: Path) -> None:
     assert list(table_with(at, "stated_by_as_at")["version"]) == [1, 2, 3]
     assert any("0 figures changed between version 2 and version 3" in i.value for i in at.info)
     at.selectbox(key="from-OA2025:hertfordshire:force-return").set_value(1).run()
-    changed = table_with(at, "label")
-    assert len(changed) > 0 and "Arrests" in set(changed["label"])
+    changed = table_with(at, "Figure")
+    assert len(changed) > 0 and "Arrests" in set(changed["Figure"])
+    assert "None" not in changed.astype(str).to_numpy().ravel()
 
 
 @pytest.mark.slow
