@@ -17,13 +17,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 # Debian's Chromium renders chart images (kaleido) and drives browser tests (Playwright);
 # poppler's pdftotext reads exported PDFs in tests; LibreOffice Writer renders the ministerial
 # note (Word) to PDF in its tests (libswlo.so is Writer itself: soffice alone cannot open a
-# .docx). Installed only when missing and we are root.
+# .docx); Impress (libsdlo.so) renders the briefing deck the same way. Installed only when missing and we are root.
 system:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || [ ! -e /usr/lib/libreoffice/program/libswlo.so ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || [ ! -e /usr/lib/libreoffice/program/libswlo.so ] || [ ! -e /usr/lib/libreoffice/program/libsdlo.so ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils libreoffice-writer-nogui >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils libreoffice-writer-nogui libreoffice-impress-nogui fonts-liberation2 >/dev/null; \
 	  else \
-	    echo "Please install Debian's chromium, poppler-utils and libreoffice-writer-nogui (sudo apt-get install chromium poppler-utils libreoffice-writer-nogui)"; exit 1; \
+	    echo "Please install Debian's chromium, poppler-utils and libreoffice-writer-nogui libreoffice-impress-nogui fonts-liberation2 (sudo apt-get install chromium poppler-utils libreoffice-writer-nogui libreoffice-impress-nogui fonts-liberation2)"; exit 1; \
 	  fi; \
 	fi
 
