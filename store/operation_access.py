@@ -125,13 +125,26 @@ SCOPED_TABLES: dict[str, str] = {
     "spend_line": """
         (operation IS NULL OR operation IN (SELECT code FROM temp.visible_operation))
         AND submission_id IN (SELECT id FROM temp.submission)""",
+    "grant_fund": "true",
 }
+
+# Free text in reference data can name an operation (a grant's source: "NPCC press release on
+# Operation Alliances 2025"). On a scoped cursor such a cell reads as the words given here
+# instead, when the operation it names is one the person may not see.
+WITHHELD_TEXT: dict[str, dict[str, str]] = {
+    "grant_fund": {"name": "NVCRP grant", "source": "Published funding announcement"},
+    "allocation": {"purpose": "Allocation"},
+}
+_NAMES_HIDDEN = """EXISTS (SELECT 1 FROM {db}.main.operation o
+    WHERE o.code NOT IN (SELECT code FROM temp.visible_operation)
+      AND (contains(lower({column}), lower(o.name)) OR contains({column}, o.code)))"""
 
 # Tables that hold no operation's code, name or figures: reference data, accounts, the audit
 # trail (read only on the administrators' Audit page, and written from every page).
 UNSCOPED_TABLES = frozenset({
-    "region", "force", "force_alias", "pillar", "measure", "grant_fund", "port",
+    "region", "force", "force_alias", "pillar", "measure", "port",
     "recorded_crime", "audit", "user_account", "sign_in_attempt", "schema_migration",
+    "web_session", "session_handover",
 })
 
 
@@ -152,9 +165,15 @@ def scoped(con: duckdb.DuckDBPyConnection,
     if operations:
         cur.executemany("INSERT INTO temp.visible_operation VALUES (?)",
                         [[code] for code in sorted(operations)])
+    catalogue = f'"{db}"'
     for table, where in SCOPED_TABLES.items():
-        cur.execute(f'CREATE TEMP VIEW {table} AS SELECT * FROM "{db}".main.{table} '  # noqa: S608
-                    f"WHERE {where.format(db=chr(34) + db + chr(34))}")
+        withheld = ", ".join(
+            f"CASE WHEN {_NAMES_HIDDEN.format(db=catalogue, column=column)} "
+            f"THEN '{words}' ELSE {column} END AS {column}"
+            for column, words in WITHHELD_TEXT.get(table, {}).items())
+        columns = f"* REPLACE ({withheld})" if withheld else "*"
+        cur.execute(f"CREATE TEMP VIEW {table} AS SELECT {columns} "  # noqa: S608
+                    f"FROM {catalogue}.main.{table} WHERE {where.format(db=catalogue)}")
     return cur
 
 

@@ -93,3 +93,20 @@ def test_untold_uploads_are_shown_only_to_their_uploader(demo: duckdb.DuckDBPyCo
         "SELECT count(*) FROM upload WHERE return_key IS NULL").fetchall()[0][0] == 0
     assert scoped(demo, everyone, uploader).execute(
         "SELECT count(*) FROM upload WHERE return_key IS NULL").fetchall()[0][0] == n
+
+
+def test_reference_text_naming_a_hidden_operation_is_withheld(
+        demo: duckdb.DuckDBPyConnection) -> None:
+    """Grant 1's published source names Operation Alliances 2025: with OA2025 hidden it reads
+    as neutral words; with OA2025 visible it reads as published."""
+    everyone = {r[0] for r in demo.execute("SELECT code FROM operation").fetchall()}
+    source = "SELECT source FROM grant_fund WHERE ref = 'G1'"
+    published = demo.execute(source).fetchall()[0][0]
+    assert "Operation Alliances 2025" in published
+    assert scoped(demo, everyone).execute(source).fetchall()[0][0] == published
+    hidden = scoped(demo, everyone - {"OA2025"})
+    assert hidden.execute(source).fetchall()[0][0] == "Published funding announcement"
+    texts = " ".join(str(v) for row in hidden.execute(
+        "SELECT name, source FROM grant_fund UNION ALL SELECT purpose, ref FROM allocation"
+    ).fetchall() for v in row)
+    assert "OA2025" not in texts and "Operation Alliances 2025" not in texts
