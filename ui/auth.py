@@ -20,10 +20,15 @@ At start-up, once per process (``ui.connection.shared_connection``, before ``loc
     auth.enforce_startup(con)      # NVCRP_MODE=production: raises SignInNotConfigured if nobody
                                    # could sign in; in development it prints the problems instead
 
-Session state: ``st.session_state[SESSION_KEY]`` (``"nvcrp_session"``) holds a plain dict
-``{"name", "method", "started_at", "last_seen"}`` (epoch seconds), written only by this module
-after a successful sign-in. The account is re-read from the store on every run, so a disabled
-account or a changed role takes effect at once (SECURITY.md trap 11). Tests sign someone in with
+Sessions (issue 10): a signed-in person has a session in the store (``store.web_sessions``)
+named by an HttpOnly cookie (``ui.sessions``), so a reload or a new tab keeps it; signing out, a
+disabled account, a new password, 30 minutes idle or 8 hours end it in every tab at once. Each
+run looks it up and keeps it in ``st.session_state[SESSION_KEY]`` (``"nvcrp_session"``) as a
+plain dict ``{"name", "method", "started_at", "last_seen", "id", "credential"}`` (epoch
+seconds; ``id`` is the store's key). A record without ``id`` lives in this tab only: it is what
+a sign-in writes before the browser has collected its cookie, and what tests seed. The account
+is re-read from the store on every run, so a disabled account or a changed role takes effect at
+once (SECURITY.md trap 11). Tests sign someone in with
 ``at.session_state[SESSION_KEY] = session_for("admin")`` (the account must exist in the store).
 """
 
@@ -39,18 +44,28 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from store import accounts
+from store import accounts, web_sessions
 from store.accounts import Account
 from store.audit import audit
 from store.operation_access import visible_operations
-from store.settings import settings
-from ui import roles
+from store.settings import clock_shift, settings
+from ui import roles, sessions
 
 SESSION_KEY = "nvcrp_session"
 SESSION_ID_KEY = "nvcrp_session_id"       # random, per browser session: rate limits and audit
 NOTICE_KEY = "nvcrp_sign_in_notice"       # why the last session ended, shown on the form
+CHANGING_KEY = "nvcrp_changing_password"  # the session whose own password form is showing
+SERVICE = "NVCRP operation results"
+
+
+def real_clock() -> float:
+    """Seconds since 1970; a test server's clock is moved on by NVCRP_TEST_CLOCK (never in
+    production: ``Settings.test_clock``)."""
+    return time.time() + clock_shift(settings())
+
+
 # The clock, replaceable in tests of timeouts.
-clock: Callable[[], float] = time.time
+clock: Callable[[], float] = real_clock
 
 
 class SignInNotConfigured(RuntimeError):
@@ -93,11 +108,9 @@ def session_for(name: str, method: str = "local", now: float | None = None) -> d
 def session_problem(session: Mapping[str, Any], now: float, max_age_s: int,
                     idle_timeout_s: int) -> str | None:
     """Why a session has ended ('max-age' or 'idle'), or None while it is still good."""
-    if now - float(session["started_at"]) > max_age_s:
-        return "max-age"
-    if now - float(session["last_seen"]) > idle_timeout_s:
-        return "idle"
-    return None
+    return web_sessions.time_limit_reached(float(session["started_at"]),
+                                           float(session["last_seen"]), now, max_age_s,
+                                           idle_timeout_s)
 
 
 ENDED = {
@@ -107,6 +120,8 @@ ENDED = {
             "carry on.",
     "disabled": "Your account can no longer sign in. Ask an administrator if you think this "
                 "is wrong.",
+    "password-changed": "You were signed out because your password was changed. Sign in with "
+                        "the new password; if you did not change it, tell an administrator.",
     "signed-out": "You have signed out.",
 }
 
@@ -136,56 +151,124 @@ def client_address() -> str | None:
     return str(address) if address else None
 
 
+def _notice(reason: str) -> str:
+    limits = settings()
+    return ENDED[reason].format(hours=limits.session_max_age_s // 3600,
+                                minutes=limits.idle_timeout_s // 60)
+
+
 def end_session(con: duckdb.DuckDBPyConnection, reason: str) -> None:
-    """Forget the signed-in person (audited); single sign-on is signed out at the provider too."""
+    """End the signed-in person's session in every tab (audited); single sign-on is signed out
+    at the provider too."""
     session = st.session_state.pop(SESSION_KEY, None)
     if session is None:
         return
+    if session.get("id"):
+        web_sessions.end(con, str(session["id"]), reason, clock())
     action = "sign_out" if reason == "signed-out" else "session_ended"
     audit(con, str(session["name"]), action, {"reason": reason, "session": session_id()[:12]})
-    limits = settings()
-    st.session_state[NOTICE_KEY] = ENDED[reason].format(
-        hours=limits.session_max_age_s // 3600, minutes=limits.idle_timeout_s // 60)
+    st.session_state[NOTICE_KEY] = _notice(reason)
     if session.get("method") == "oidc" and oidc_configured():
         st.logout()
+
+
+def _session_record(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """This run's session record: this tab's own, or the one the browser's cookie names in the
+    store (kept in session state for the run). A cookie naming an ended session leaves the
+    reason on the sign-in form, so a reload after a timeout still says why."""
+    cached = st.session_state.get(SESSION_KEY)
+    if cached and not cached.get("id"):
+        return cached  # type: ignore[no-any-return]
+    key = sessions.cookie_key() or (cached or {}).get("id")
+    stored = web_sessions.get(con, key) if key else None
+    if stored is None or stored.ended_reason:
+        st.session_state.pop(SESSION_KEY, None)
+        if stored is not None and stored.ended_reason in ENDED:
+            st.session_state[NOTICE_KEY] = _notice(stored.ended_reason)
+            if stored.method == "oidc" and oidc_configured() and st.user.get("is_logged_in"):
+                st.logout()    # the provider's 30-day cookie must not start a new session
+        return None
+    record = sessions.record_of(stored)
+    st.session_state[SESSION_KEY] = record
+    return record
+
+
+def _problem(con: duckdb.DuckDBPyConnection, record: Mapping[str, Any], now: float) -> str | None:
+    """Why this session must end now (a key of ``ENDED``), or None."""
+    limits = settings()
+    return web_sessions.reason_to_end(
+        con, str(record["name"]), float(record["started_at"]), float(record["last_seen"]),
+        record.get("credential"), now, limits.session_max_age_s, limits.idle_timeout_s)
 
 
 def current_user(con: duckdb.DuckDBPyConnection | None = None) -> User | None:
     """The signed-in person, checked against the timeouts and the store on this run; else None.
 
-    Ends the session (audited) when it has timed out or the account is gone or disabled.
-    Touches ``last_seen``, so calling it is activity.
+    Ends the session (audited, in every tab) when it has timed out, the account is gone or
+    disabled, or the password has changed. Touches ``last_seen``, so calling it is activity.
     """
-    session = st.session_state.get(SESSION_KEY)
+    con = con or _connection()
+    session = _session_record(con)
     if not session:
         return None
-    con = con or _connection()
-    limits = settings()
     now = clock()
-    problem = session_problem(session, now, limits.session_max_age_s, limits.idle_timeout_s)
-    account = accounts.get_user(con, str(session["name"]))
-    if problem is None and (account is None or account.disabled):
-        problem = "disabled"
+    problem = _problem(con, session, now)
+    if problem == "password-changed" and _changed_here(con, session):
+        session["credential"] = web_sessions.restamp(con, str(session["id"]))
+        problem = _problem(con, session, now)
     if problem:
         end_session(con, problem)
         return None
     session["last_seen"] = now
-    return user_for(con, account)  # type: ignore[arg-type]
+    if session.get("id"):
+        web_sessions.touch(con, str(session["id"]), now)
+    return user_for(con, accounts.get_user(con, str(session["name"])))  # type: ignore[arg-type]
+
+
+def _changed_here(con: duckdb.DuckDBPyConnection, session: Mapping[str, Any]) -> bool:
+    """The new password was chosen on this session's own 'Choose a new password' form: that
+    session goes on, every other one ends. Nothing else clears 'must change password'."""
+    if not session.get("id") or st.session_state.pop(CHANGING_KEY, None) != session["id"]:
+        return False
+    account = accounts.get_user(con, str(session["name"]))
+    return account is not None and not account.must_change_password
+
+
+def still_signed_in(con: duckdb.DuckDBPyConnection | None = None) -> bool:
+    """Whether this tab's session is still good, without counting as activity (``watch``)."""
+    cached = st.session_state.get(SESSION_KEY)
+    if not cached:
+        return False
+    con = con or _connection()
+    record: Mapping[str, Any] | None = cached
+    if cached.get("id"):
+        stored = web_sessions.get(con, str(cached["id"]))
+        record = sessions.record_of(stored) if stored and not stored.ended_reason else None
+    return record is not None and _problem(con, record, clock()) is None
 
 
 def require_sign_in(con: duckdb.DuckDBPyConnection | None = None) -> User:
-    """The signed-in person; otherwise draw the sign-in form and stop the script."""
+    """The signed-in person; otherwise draw the sign-in form and stop the script.
+
+    A sign-in made in this tab is handed to the browser's cookie first (``ui.sessions``).
+    """
     from ui import auth_forms
 
     con = con or _connection()
-    if SESSION_KEY not in st.session_state and oidc_configured():
+    if _session_record(con) is None and oidc_configured():
         auth_forms.adopt_single_sign_on(con)
     user = current_user(con)
     if user is None:
+        # The form's title is 'Sign in': first say to what.
+        st.markdown(f"**{SERVICE}** · National Vehicle Crime Reduction Partnership")
         auth_forms.sign_in_form(con)
         st.stop()
+    session = st.session_state[SESSION_KEY]
+    if not session.get("id"):
+        sessions.hand_over(con, session, clock())
     account = accounts.get_user(con, user.name)
     if account is not None and account.must_change_password:
+        st.session_state[CHANGING_KEY] = session.get("id")
         auth_forms.change_password_form(con, user, first=True)
         st.stop()
     return user  # type: ignore[return-value]
@@ -212,6 +295,7 @@ def sign_out_button(user: User, con: duckdb.DuckDBPyConnection | None = None) ->
         if st.button("Sign out", key="sign_out", icon=":material/logout:"):
             end_session(con or _connection(), "signed-out")
             st.rerun()
+        sessions.watch()
 
 
 def current_page_file() -> str:

@@ -6,8 +6,9 @@
   (HttpOnly, SameSite=Strict, gone when the browser closes). The page's WebSocket carries it,
   so the script knows which browser it is drawing for (``ui.downloads``).
 - ``MediaGuard``: serves a file under ``/media/`` only to the browser that had it built, while
-  its session is connected, for a few minutes (``ui.downloads.may_fetch``); otherwise 404 with
-  no body, the same answer as for a file that never existed.
+  its page is connected and its signed-in session (the ``nvcrp_session`` cookie, issue 10) is
+  live, for a few minutes (``ui.downloads.may_fetch``); otherwise 404 with no body, the same
+  answer as for a file that never existed.
 
 They are plain ASGI middleware, so they also see Streamlit's static files, health check and
 media, which Starlette's ``BaseHTTPMiddleware`` would handle the same way but more slowly.
@@ -25,7 +26,10 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import config
 
+from store import web_sessions
+from store.settings import settings
 from ui import downloads
+from ui.sessions import SESSION_COOKIE
 
 HEADERS = (
     ("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'self'; object-src 'none'"),
@@ -34,7 +38,7 @@ HEADERS = (
     ("Referrer-Policy", "no-referrer"),
 )
 # Streamlit's own routes; any other GET is a page load (Streamlit answers it with index.html).
-NOT_PAGES = re.compile(r"/(_stcore|static|media|component|bidi-components|auth)(/|$)")
+NOT_PAGES = re.compile(r"/(_stcore|static|media|component|bidi-components|auth|session)(/|$)")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")   # secrets.token_urlsafe(32)
 
 
@@ -83,7 +87,7 @@ def request_cookie(scope: Scope, name: str) -> str | None:
     return morsel.value if morsel is not None and TOKEN.fullmatch(morsel.value) else None
 
 
-def _is_https(scope: Scope) -> bool:
+def is_https(scope: Scope) -> bool:
     forwarded = dict(scope.get("headers", ())).get(b"x-forwarded-proto", b"")
     return scope.get("scheme") == "https" or forwarded == b"https"
 
@@ -100,7 +104,7 @@ class BrowserCookie:
             return
         # No Max-Age: the cookie ends with the browser, and with it every download link.
         cookie = (f"{downloads.BROWSER_COOKIE}={secrets.token_urlsafe(32)}; Path=/; HttpOnly; "
-                  f"SameSite=Strict{'; Secure' if _is_https(scope) else ''}")
+                  f"SameSite=Strict{'; Secure' if is_https(scope) else ''}")
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -131,5 +135,17 @@ def _may_fetch(scope: Scope, name: str) -> bool:
     stored = runtime.media_file_mgr.read_file(name)
     if stored is None:
         return False
+    signed_in = request_cookie(scope, SESSION_COOKIE)
     return downloads.may_fetch(stored.content, request_cookie(scope, downloads.BROWSER_COOKIE),
-                               runtime.is_active_session)
+                               runtime.is_active_session,
+                               session=web_sessions.key(signed_in) if signed_in else None,
+                               live=_session_live)
+
+
+def _session_live(session_key: str) -> bool:
+    from ui import auth
+    from ui.connection import cursor
+
+    limits = settings()
+    return web_sessions.live(cursor(), session_key, auth.clock(), limits.session_max_age_s,
+                             limits.idle_timeout_s)

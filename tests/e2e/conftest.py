@@ -37,16 +37,18 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(db: Path, workdir: Path, secrets: Path | None = None) -> Iterator[str]:
+def running_server(db: Path, workdir: Path, secrets: Path | None = None,
+                   env: dict[str, str] | None = None) -> Iterator[str]:
     """A ``streamlit run`` of the dashboard on ``db`` at a free local port; stopped by its PID.
 
     It runs ``serve.py``, as ``make run`` and a deployment do, so the app's own HTTP guards
     (security headers, the download guard) are in front of every page the tests open.
     ``secrets`` names a secrets.toml to use instead of the repository's .streamlit one (single
-    sign-on tests put their ``[auth]`` section there).
+    sign-on tests put their ``[auth]`` section there). ``env`` adds environment variables, e.g.
+    ``NVCRP_TEST_CLOCK`` for the session timeout tests.
     """
     port = _free_port()
-    env = {**os.environ, "NVCRP_DB": str(db)}
+    env = {**os.environ, "NVCRP_DB": str(db), **(env or {})}
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 — closed below, after the server
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"),

@@ -88,3 +88,30 @@ def test_only_a_well_formed_browser_cookie_counts(header: str, expected: str | N
     """A cookie not shaped like ours is treated as none, so it cannot match a record."""
     scope = {"type": "http", "headers": [(b"cookie", header.encode())]}
     assert request_cookie(scope, downloads.BROWSER_COOKIE) == expected
+
+
+SIGNED_IN, OTHER_SESSION = "a" * 64, "b" * 64   # store keys of two signed-in sessions
+
+
+@pytest.fixture
+def built_signed_in() -> bytes:
+    """A pack built for ALICE in session-1 at t=1000, signed in as SIGNED_IN."""
+    data = PACK + secrets.token_bytes(8)
+    downloads.record(data, ALICE, "session-1", now=1000.0, signed_in=SIGNED_IN)
+    return data
+
+
+def test_a_signed_in_file_needs_its_session_cookie(built_signed_in: bytes) -> None:
+    """Built in a signed-in session: served with that session's cookie, not without it, and
+    not with another session's (signed in again, or as someone else, in the same browser)."""
+    assert downloads.may_fetch(built_signed_in, ALICE, connected, now=1001.0, session=SIGNED_IN)
+    assert not downloads.may_fetch(built_signed_in, ALICE, connected, now=1001.0)
+    assert not downloads.may_fetch(built_signed_in, ALICE, connected, now=1001.0,
+                                   session=OTHER_SESSION)
+
+
+def test_a_signed_in_file_dies_with_its_session(built_signed_in: bytes) -> None:
+    """Once the session has ended (signed out in another tab, timed out, disabled) the same
+    browser, page still open, gets nothing."""
+    assert not downloads.may_fetch(built_signed_in, ALICE, connected, now=1001.0,
+                                   session=SIGNED_IN, live=lambda _key: False)
