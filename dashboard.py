@@ -55,6 +55,8 @@ weeks = ctx.q(ov.week_comparison, as_at, ctx.filters.regions, ctx.filters.forces
 if weeks is not None:
     st.header(f"{weeks.earlier_name} against {weeks.later_name}", anchor=False)
     st.caption(f"The same measures for both national weeks, as at {fmt.fmt_date(as_at)}.")
+    # What rose and what fell, by the one rule every comparison uses (metrics.comparison).
+    st.markdown(f"**{weeks.title}.**")
     side_by_side = weeks.table[["label", "earlier_text", "later_text", "change_text"]].rename(
         columns={"label": "Measure", "earlier_text": weeks.earlier_name,
                  "later_text": weeks.later_name, "change_text": "Change"})

@@ -119,6 +119,17 @@ def test_weeks_side_by_side_later(demo_db: Path) -> None:
     assert table.loc["Arrests", "Change"] == "up at least 189"
 
 
+def test_weeks_comparison_states_the_overall_picture(demo_db: Path) -> None:
+    """Above the two weeks' table, one line says what rose and what fell: mixed, with vehicles
+    recovered and their value down and arrests up — not just 'more arrests' (issue 9)."""
+    at = home(as_at=LATER.isoformat())
+    said = [m.value for m in at.markdown if "against Operation Alliances 2024" in m.value]
+    assert said == ["**Mixed results in Operation Alliances 2025 against Operation Alliances "
+                    "2024 as at 2 March 2026: stolen vehicles recovered and value of stolen "
+                    "vehicles recovered down; arrests up; illegal dismantling sites found cannot "
+                    "be compared yet.**"]
+
+
 def test_latest_uploads_table(demo_db: Path) -> None:
     """The latest uploads name file, force, outcome, when and by whom, newest first."""
     at = home()
