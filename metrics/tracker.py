@@ -26,6 +26,11 @@ from metrics.scope import SCOPE, Filters, frame, params_for, statement
 STATUSES = ("received", "late", "rejected", "missing")
 STATUS_LABELS = {"received": "Received on time", "late": "Late", "rejected": "Rejected: open issues",
                  "missing": "Missing"}
+# GOV.UK tag tints. Streamlit writes a tag's label in black on a light colour and in white on a
+# dark one; white on the Analysis Function orange measured 3.0:1 ('Late'), black on these
+# tints is over 13:1 (WCAG AA asks 4.5:1).
+STATUS_COLOURS = {"received": "#CCE2D8", "late": "#FCD6C3", "rejected": "#F4CDC6",
+                  "missing": "#E5E6E7"}
 # National bodies send returns but are not police forces (store/reference.py NATIONAL_BODIES).
 BODY_NAMES = {"navcis": "NaVCIS", "opal": "Opal", "police-cpi": "Police CPI", "nvcrp": "NVCRP"}
 

@@ -10,7 +10,7 @@ ctx = page_setup("Returns tracker")
 
 import streamlit as st  # noqa: E402 — page_setup must be the first call of every page
 
-COLOURS = ["#28A197", "#F46A25", "#D4351C", "#505A5F"]   # received, late, rejected, missing
+COLOURS = [tracker.STATUS_COLOURS[status] for status in tracker.STATUSES]
 STATUS = st.column_config.MultiselectColumn(
     "Status", options=list(tracker.STATUSES), color=COLOURS,
     format_func=lambda s: tracker.STATUS_LABELS.get(s, s), width="medium")

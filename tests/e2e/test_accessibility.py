@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from metrics import tracker
 from tests.e2e.conftest import page_url, wait_for_app
 from ui.shell import PAGES
 
@@ -28,6 +29,43 @@ PAGE_IDS = [label for _, label, _ in PAGES]
 HEADING_LEVELS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6, [role=heading]')]
     .map(h => ({level: Number(h.getAttribute('aria-level') || h.tagName.slice(1)),
                 text: h.textContent.trim().slice(0, 60)}))"""
+
+
+# The tracker's status tags are drawn on a canvas, where axe cannot read them. This finds the
+# first tag filled with a colour and returns the colour of its most contrasting pixel: the
+# label's text, as drawn.
+TAG_TEXT = """colour => {
+    const canvas = document.querySelector("[data-testid='stDataFrame'] canvas");
+    const {width, height} = canvas;
+    const px = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+    const [r, g, b] = [1, 3, 5].map(i => parseInt(colour.slice(i, i + 2), 16));
+    const same = i => px[i] === r && px[i + 1] === g && px[i + 2] === b;
+    let first = -1;
+    for (let i = 0; i < px.length && first < 0; i += 4) if (same(i)) first = i / 4;
+    if (first < 0) return null;
+    const y0 = Math.floor(first / width);
+    let y1 = y0;
+    while (y1 + 1 < height && same(4 * ((y1 + 1) * width + first % width))) y1++;
+    // Every column of a tag has its colour above and below the label: the tag ends at the
+    // first column without it.
+    const filled = x => { for (let y = y0; y <= y1; y++) if (same(4 * (y * width + x)))
+        return true; return false; };
+    let x0 = first % width, x1 = x0;
+    while (x0 > 0 && filled(x0 - 1)) x0--;
+    while (x1 + 1 < width && filled(x1 + 1)) x1++;
+    const lum = c => { const v = c / 255;
+        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    const L = (a, b2, c) => 0.2126 * lum(a) + 0.7152 * lum(b2) + 0.0722 * lum(c);
+    const bg = L(r, g, b);
+    let best = null, most = 0;
+    for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) {
+        const i = 4 * (y * width + x);
+        const ratio = (Math.max(bg, L(px[i], px[i+1], px[i+2])) + 0.05) /
+                      (Math.min(bg, L(px[i], px[i+1], px[i+2])) + 0.05);
+        if (ratio > most) { most = ratio; best = [px[i], px[i+1], px[i+2]]; }
+    }
+    return {text: best, contrast: most};
+}"""
 
 
 def open_page(page: Page, server: str, path: str) -> None:
@@ -85,6 +123,18 @@ def test_headings_never_skip_a_level(page: Page, server: str, path: str) -> None
     levels = page.evaluate(HEADING_LEVELS)
     assert [h["level"] for h in levels].count(1) == 1, levels
     assert skipped_levels(levels) == []
+
+
+def test_tracker_status_tags_meet_contrast(page: Page, server: str) -> None:
+    """'Late' and 'Received on time' tags, as drawn in the tracker, meet 4.5:1 (WCAG AA)."""
+    open_page(page, server, "pages/4_Returns_tracker.py")
+    page.get_by_test_id("stDataFrame").first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    measured = {status: page.evaluate(TAG_TEXT, tracker.STATUS_COLOURS[status])
+                for status in ("received", "late")}     # the demo's statuses as at the date
+    assert all(m is not None for m in measured.values()), measured
+    assert {s: m["contrast"] >= 4.5 for s, m in measured.items()} == {
+        "received": True, "late": True}, measured
 
 
 def test_the_heading_check_catches_a_skip() -> None:
