@@ -131,7 +131,9 @@ def by_pillar(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Per pillar: pillar, pillar_name, count_total (count measures added), qualifier, spend_gbp."""
     found = totals(con, filters)
     found["pillar"] = found["measure"].map(lambda m: METRICS[m].pillar)
-    counts = found[found["measure"].map(lambda m: METRICS[m].unit == "count")]
+    # astype(bool): on an empty frame (a date before any return) an object-typed empty mask
+    # would be read as a list of column labels and drop every column.
+    counts = found[found["measure"].map(lambda m: METRICS[m].unit == "count").astype(bool)]
     grouped = counts.dropna(subset=["value"]).groupby("pillar")
     rows = pd.DataFrame({
         "count_total": grouped["value"].sum(),

@@ -135,6 +135,13 @@ def test_by_pillar_counts_and_spend(con: duckdb.DuckDBPyConnection) -> None:
     assert found.loc["P2", "spend_gbp"] == 30000
 
 
+def test_by_pillar_before_any_return_is_all_zero(con: duckdb.DuckDBPyConnection) -> None:
+    """As at a date before any return, every pillar is listed with nothing counted or spent."""
+    found = query.by_pillar(con, Filters("OA2025", date(2024, 1, 1)))
+    assert len(found) > 0
+    assert found["count_total"].eq(0).all() and found["spend_gbp"].eq(0).all()
+
+
 def test_coverage_as_at_dates(con: duckdb.DuckDBPyConnection) -> None:
     """Wiltshire's return (as of 30 October) is missing on 29 October and held by March."""
     early = query.coverage(con, Filters("OA2025", FIRST_RESULTS))
