@@ -185,12 +185,20 @@ def _session_record(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
         st.session_state.pop(SESSION_KEY, None)
         if stored is not None and stored.ended_reason in ENDED:
             st.session_state[NOTICE_KEY] = _notice(stored.ended_reason)
-            if stored.method == "oidc" and oidc_configured() and st.user.get("is_logged_in"):
+            if (stored.method == "oidc" and oidc_configured() and st.user.get("is_logged_in")
+                    and not _provider_sign_in_since(stored)):
                 st.logout()    # the provider's 30-day cookie must not start a new session
         return None
     record = sessions.record_of(stored)
     st.session_state[SESSION_KEY] = record
     return record
+
+
+def _provider_sign_in_since(stored: web_sessions.WebSession) -> bool:
+    """The identity provider signed this browser in after the ended session's last activity:
+    a fresh sign-in, not the provider's cookie left from before the session ended."""
+    issued = st.user.get("iat")
+    return isinstance(issued, (int, float)) and float(issued) > stored.last_seen
 
 
 def _problem(con: duckdb.DuckDBPyConnection, record: Mapping[str, Any], now: float) -> str | None:
@@ -289,13 +297,19 @@ def gate(page_file: str, con: duckdb.DuckDBPyConnection | None = None) -> User:
 
 
 def sign_out_button(user: User, con: duckdb.DuckDBPyConnection | None = None) -> None:
-    """In the sidebar: who is signed in, with what role, and a 'Sign out' button."""
+    """In the sidebar: who is signed in, with what role, and a 'Sign out' button (its callback
+    takes its own cursor: ``con`` is not kept from one run to the next)."""
     with st.sidebar:
         st.text(f"Signed in as {user.display_name or user.name} ({user.role})")
-        if st.button("Sign out", key="sign_out", icon=":material/logout:"):
-            end_session(con or _connection(), "signed-out")
-            st.rerun()
+        st.button("Sign out", key="sign_out", icon=":material/logout:", on_click=_sign_out)
         sessions.watch()
+
+
+def _sign_out() -> None:
+    """'Sign out', run as the button's callback. Not as code after the click followed by
+    ``st.rerun()``: a rerun that starts clears the messages not yet sent to the browser, and with
+    them, now and then, ``st.logout``'s redirect to the provider (2 sign-outs in 6, measured)."""
+    end_session(_connection(), "signed-out")
 
 
 def current_page_file() -> str:
