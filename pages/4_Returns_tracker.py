@@ -1,8 +1,9 @@
 """Returns tracker: which forces' returns are held, late, rejected or missing, and each return's history."""
 
+from metrics import chase, tracker
 from metrics import format as fmt
-from metrics import tracker
 from metrics.scope import Filters
+from ui import chase as chase_files
 from ui import upload_changes, url_state
 from ui.shell import page_setup
 
@@ -86,6 +87,25 @@ if not unmatched.empty:
             "upload_id": "Upload", "original_name": "File", "uploaded_by": "Uploaded by",
             "uploaded_at": st.column_config.DatetimeColumn("Uploaded", format=WHEN),
             "message": "Message"})
+
+# --- Chase list (issue 11): returns still owed, a message per force, the list as CSV ---------
+if f.operation is not None:
+    st.header("Chase list", anchor=False)
+    listed = chase.chase_list(ctx.q(chase.owed, f), chase.chased(ctx.con, f.operation))
+    if listed.empty:
+        st.success(f"Nothing to chase: every return expected for {scope} is held as at "
+                   f"{fmt.fmt_date(f.as_at)}.")
+    else:
+        st.caption("Every expected return not held as at the chosen date, and every return "
+                   "whose latest file was rejected with no accepted version since. The contact "
+                   "is the one named in the force's last return.")
+        st.dataframe(listed, hide_index=True, width="stretch", key="chase", column_config={
+            "force_name": "Force", "owed": "What is owed",
+            "days_overdue": st.column_config.NumberColumn("Days overdue", format="%d"),
+            "contact": "Contact", "chased": "Chased", "chased_by": "Chased by"},
+            column_order=["force_name", "owed", "days_overdue", "contact", "chased",
+                          "chased_by"])
+        chase_files.panel(ctx, f, listed)
 
 st.header("One return", anchor=False)
 choices = ctx.q(tracker.return_choices, f)
