@@ -171,8 +171,7 @@ def test_an_allowed_email_signs_in_as_its_account_with_its_role(
         expect(sidebar.get_by_text("Signed in as kim.lead (analyst)")).to_be_visible()
         expect(sidebar.get_by_role("link", name="Upload returns")).to_be_visible()
         expect(sidebar.get_by_role("link", name="Administration")).to_have_count(0)
-        # A new page load is a new session: the provider's cookie signs Kim in again, and the
-        # role still decides what opens.
+        # Another page, loaded afresh: Kim is still signed in, and the role decides what opens.
         page.goto(page_url(server, "pages/9_Admin.py"))
         expect(page.get_by_text("Your account cannot open this page")).to_be_visible()
     sign_ins = [d for action, d in audit_rows(db, "kim.lead") if action == "sign_in"]
