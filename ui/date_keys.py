@@ -94,5 +94,8 @@ SCRIPT = """<script>
 
 
 def install() -> None:
-    """Put the script on the page (it takes no space and runs once per browser tab)."""
-    st.html(SCRIPT, unsafe_allow_javascript=True, width="content")
+    """Put the script on the page, in a hidden box so it leaves no gap between the filters."""
+    with st.container(key="date-keys"):
+        st.html(SCRIPT, unsafe_allow_javascript=True, width="content")
+    st.html("<style>.st-key-date-keys, [data-testid='stLayoutWrapper']:has(> .st-key-date-keys)"
+            "{display:none}</style>")

@@ -73,7 +73,7 @@ def page_setup(title: str, *, filters: bool = True) -> PageContext:
     ops = cache.cached(query.operations, con, version)
     illustrative = bool(cache.cached(query.is_illustrative, con, version))
     url_state.follow_link()
-    chosen = _sidebar_filters(ops, con, version) if filters else _no_filters()
+    chosen = _sidebar_filters(ops, con, version) if filters else _no_filters(ops)
     _menu(menu, user)
     if illustrative:
         st.warning("Illustrative demo data: these figures are invented for demonstration and "
@@ -141,9 +141,9 @@ def _sidebar_filters(ops, con, version) -> Filters:  # type: ignore[no-untyped-d
                    forces=tuple(chosen_forces))
 
 
-def _no_filters() -> Filters:
+def _no_filters(ops) -> Filters:  # type: ignore[no-untyped-def]
     """A page without the filters still keeps them in its URL, for the menu's links."""
-    url_state.keep_shared()
+    url_state.keep_shared(list(ops["code"]) if not ops.empty else [])
     return Filters(operation=None, as_at=date.today())
 
 

@@ -33,7 +33,7 @@ from ui import date_keys
 SHARED = ("op", "as_at", "region", "force")     # in this order in every link
 MULTI = frozenset({"region", "force"})          # repeated in the URL: ?force=kent&force=essex
 WRITTEN = "_url_written"      # session key: {parameter: values this session last put in the URL}
-UNREADABLE = "_url_unreadable_date"              # session key: a date in a link we could not read
+UNREADABLE = "_url_unreadable_date"   # session key: True while a link's date could not be read
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")           # ISO as we write it; the UK form typed by hand
 
 Values = tuple[str, ...]
@@ -93,17 +93,24 @@ def follow_link() -> None:
         elif key == "as_at":
             chosen = read_date(values[0]) if values else None
             if values and chosen is None:
-                st.session_state[UNREADABLE] = values[0]
+                st.session_state[UNREADABLE] = True
             st.session_state[key] = chosen or date.today()
             written[key] = _encode(st.session_state[key])
         else:
             st.session_state[key] = values[0] if values else None
 
 
-def keep_shared() -> None:
-    """On a page without the filters: keep the shared state in the URL for the next link."""
+def keep_shared(operations: Sequence[str]) -> None:
+    """On a page without the filters: keep the shared state in the URL for the next link.
+
+    An operation this person may not see (or that does not exist) is dropped, as the
+    filters would drop it, so no link repeats a restricted code.
+    """
     for key in SHARED:
-        _write(key, _written().get(key, ()))
+        values = _written().get(key, ())
+        if key == "op" and not set(values) <= set(operations):
+            values = ()
+        _write(key, values)
 
 
 def link_params(**changes: str | Sequence[str] | date | None) -> dict[str, list[str]]:
@@ -170,9 +177,10 @@ def date_field(label: str, *, key: str = "as_at", **kwargs: Any) -> date:
     chosen = value if isinstance(value, date) else date.today()
     if _written().get(key) != _encode(chosen):
         st.session_state.pop(UNREADABLE, None)     # a date has been chosen since the link
-    if unreadable := st.session_state.get(UNREADABLE):
-        st.warning(f"The link's date '{unreadable}' could not be read, so the figures are as "
-                   f"at today. Dates in links are written like {chosen.isoformat()}.",
+    if st.session_state.get(UNREADABLE):
+        # Not quoted: text from a URL is never put through Markdown (SECURITY.md row 21).
+        st.warning("The date in the link could not be read, so the figures are as at today. "
+                   f"Dates in links are written like {chosen.isoformat()}.",
                    icon=":material/event_busy:")
     _write(key, _encode(chosen))
     return chosen

@@ -168,10 +168,11 @@ def test_a_uk_date_typed_by_hand_is_read(demo_db: Path) -> None:
 
 
 def test_an_unreadable_date_says_so_and_shows_today(demo_db: Path) -> None:
-    """?as_at=soon warns that the date could not be read and shows figures as at today."""
+    """?as_at=soon says the link's date could not be read and shows figures as at today."""
     at = home(as_at="soon")
     assert at.sidebar.date_input(key="as_at").value == date.today()
-    assert any("'soon' could not be read" in w.value for w in at.sidebar.warning)
+    assert any("date in the link could not be read" in w.value for w in at.sidebar.warning)
+    assert not any("soon" in w.value for w in at.warning)   # URL text is never echoed
     assert at.query_params["as_at"] == date.today().isoformat()
     at.sidebar.date_input(key="as_at").set_value(LATER).run()
     assert not any("could not be read" in w.value for w in at.sidebar.warning)
@@ -233,3 +234,15 @@ def test_page_without_filters_keeps_the_view_for_its_links(demo_db: Path) -> Non
     at = follow(at, "Home")
     assert arrests(at) != arrests(home(as_at=FIRST_RESULTS.isoformat()))   # Kent's only
     assert at.sidebar.date_input(key="as_at").value == FIRST_RESULTS
+
+
+def test_page_without_filters_drops_an_operation_it_cannot_show(demo_db: Path) -> None:
+    """A link naming an unknown (or restricted) operation to the Audit log is not repeated."""
+    at = home(as_at=FIRST_RESULTS.isoformat())
+    at.query_params = {"op": "NOPE2099", "as_at": FIRST_RESULTS.isoformat()}
+    at.switch_page("pages/8_Audit.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "op" not in at.query_params
+    assert all("NOPE2099" not in link.proto.query_string for link in at.get("page_link"))
+    assert links(at)["Operation"] == {"as_at": ["2025-10-29"]}
