@@ -227,9 +227,9 @@ def current_user(con: duckdb.DuckDBPyConnection | None = None) -> User | None:
     if problem:
         end_session(con, problem)
         return None
-    session["last_seen"] = now
-    if session.get("id"):
+    if session.get("id") and now - float(session["last_seen"]) >= web_sessions.TOUCH_EVERY_S:
         web_sessions.touch(con, str(session["id"]), now)
+    session["last_seen"] = now
     return user_for(con, accounts.get_user(con, str(session["name"])))  # type: ignore[arg-type]
 
 

@@ -160,3 +160,19 @@ def test_a_tab_only_sign_in_is_not_handed_over_without_a_browser_cookie(app_db: 
     assert _titles(at) == ["Administration"]
     assert "id" not in at.session_state[auth.SESSION_KEY]
     assert _store(app_db).execute("SELECT count(*) FROM session_handover").fetchall() == [(0,)]
+
+
+def test_readme_states_the_session_rules_the_code_applies() -> None:
+    """README's sign-in section gives the same idle limit, maximum age, watch interval,
+    hand-over limit and cookie attributes as the code."""
+    from store.settings import settings
+    from store.web_sessions import HANDOVER_S
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    limits = settings()
+    assert f"after {limits.idle_timeout_s // 60} minutes without activity in any tab" in readme
+    assert f"and {limits.session_max_age_s // 3600} hours after signing in" in readme
+    assert f"within {sessions.WATCH_EVERY_S} seconds, without a click" in readme
+    assert HANDOVER_S == 60 and "within a minute" in readme
+    assert "`HttpOnly`, `SameSite=Strict`, `Secure` behind TLS" in readme
+    assert "Sessions live in the browser tab" not in readme
