@@ -105,7 +105,7 @@ def days_overdue(returns_due: date | None, as_at: date) -> int:
 
 def owed(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Every return owed for ``filters.operation`` as at ``filters.as_at``: COLUMNS, one row per
-    force, most overdue first then by force name. Empty when no operation is chosen."""
+    force, by force name. Empty when no operation is chosen."""
     op = operation(con, filters.operation) if filters.operation else None
     if op is None:
         return pd.DataFrame(columns=COLUMNS)
@@ -124,7 +124,7 @@ def owed(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     rows["days_overdue"] = days_overdue(op.returns_due, filters.as_at)
     rows["owed"] = [owed_words(op, status, on) for status, on in
                     zip(rows["status"], rows["rejected_on"], strict=True)]
-    rows = rows.sort_values(["days_overdue", "force_name"], ascending=[False, True])
+    rows = rows.sort_values("force_name")   # one due date, so every row is as overdue
     return rows[COLUMNS].reset_index(drop=True).astype(
         {"days_overdue": "int64", "rejected_upload": "Int64"})
 
