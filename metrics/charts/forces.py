@@ -7,7 +7,17 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.charts.style import CONTEXT, FOCUS, SOURCE_ONS, ChartSpec, Words, base_layout
+from metrics.charts.style import (
+    CONTEXT,
+    FOCUS,
+    LABEL_PX,
+    SOURCE_ONS,
+    ChartSpec,
+    Words,
+    base_layout,
+    values_beside_bars,
+    wrap_categories,
+)
 from metrics.format import APPROXIMATE, fmt_count, fmt_money, fmt_number
 
 RATE = "per 1,000 recorded vehicle offences"
@@ -72,7 +82,10 @@ def force_against_averages(rows: pd.DataFrame, words: Words, label: str, unit: s
     base_layout(fig, height=260, legend=False)
     fig.update_layout(margin={"l": 10, "r": 90, "t": 10, "b": 10})
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title=measure, tickprefix="£" if unit == "gbp" else "", tickformat=",")
+    fig.update_xaxes(title={"text": measure, "font": {"size": LABEL_PX}},
+                     tickprefix="£" if unit == "gbp" else "", tickformat=",")
+    wrap_categories(fig, rows["label"], width=20)
+    values_beside_bars(fig, texts, max((v or 0 for v in values), default=0))
     title = _message(rows, column, measure[0].lower() + measure[1:])
     alt = (f"Bar chart of {measure.lower()}: " + "; ".join(
         f"{name} {text}" for name, text in zip(rows["label"], texts, strict=True)) + ". "

@@ -8,7 +8,17 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.charts.style import CONTEXT, PALETTE, ChartSpec, Words, base_layout
+from metrics.charts.style import (
+    CONTEXT,
+    LABEL_PX,
+    PALETTE,
+    ChartSpec,
+    Words,
+    base_layout,
+    label_lines,
+    values_beside_bars,
+    wrap_categories,
+)
 from metrics.format import fmt_money, fmt_percent
 
 SOURCE_GRANTS = "NVCRP grant and allocation records; spend returns"
@@ -39,8 +49,9 @@ def funding_sankey(flows: pd.DataFrame, words: Words, *,
     grants = set(flows.loc[flows["kind"].isin(["allocated", "unallocated"]), "source"])
     fig = go.Figure(go.Sankey(
         arrangement="snap", valueformat=",.0f",
-        textfont={"color": "#0b0c0c", "size": 14, "shadow": "none"},
-        node={"label": nodes, "pad": 18, "thickness": 16,
+        textfont={"color": "#0b0c0c", "size": LABEL_PX, "shadow": "none"},
+        # Names wrap so a phone-width diagram keeps each whole beside its node.
+        node={"label": [label_lines(n) for n in nodes], "pad": 18, "thickness": 16,
               "color": [_node_colour(n, grants) for n in nodes],
               "hovertemplate": "%{label}: £%{value:,.0f}<extra></extra>"},
         link={"source": [index[s] for s in flows["source"]],
@@ -81,12 +92,15 @@ def spend_against_allocation(rows: pd.DataFrame, words: Words, by: str = "pillar
                     name=column.capitalize(), marker_color=colour,
                     text=[fmt_money(v) for v in rows[column]], textposition="outside",
                     cliponaxis=False, hovertemplate="%{y}: %{text}<extra>" + column + "</extra>")
-    height = max(300, 46 * len(rows) + 80)
+    height = max(300, 88 * len(rows) + 110)     # room for names wrapped onto lines
     base_layout(fig, height=height)
     fig.update_layout(barmode="group", margin={"l": 10, "r": 90, "t": 10, "b": 10},
                       legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title="Pounds", tickprefix="£", tickformat=",.0f")  # GOV.UK: no '50k'
+    wrap_categories(fig, rows["name"])
+    values_beside_bars(fig, [str(t) for trace in fig.data for t in trace.text],
+                       float(rows[["allocated", "spent"]].max().max()))
     funded = rows[rows["allocated"] > 0]
     if funded.empty:
         title = "No allocations are recorded"

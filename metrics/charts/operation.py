@@ -13,7 +13,18 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from metrics import comparison
-from metrics.charts.style import CONTEXT, PALETTE, SOURCE_ONS, ChartSpec, Words, base_layout
+from metrics.charts.style import (
+    CONTEXT,
+    LABEL_PX,
+    PALETTE,
+    SOURCE_ONS,
+    ChartSpec,
+    Words,
+    base_layout,
+    label_lines,
+    values_beside_bars,
+    wrap_categories,
+)
 from metrics.format import fmt_date, fmt_number, fmt_value
 
 PER_1000 = "per_1000_offences"
@@ -55,9 +66,22 @@ def by_day_chart(df: pd.DataFrame, words: Words) -> ChartSpec:
             text=[fmt_value(v, "count") for v in group["value"]], textposition="outside",
             hovertemplate="%{x}: %{text} " + _lower_first(str(label)) + "<extra></extra>",
         )
+    if bool(df["after"].any()):
+        # A key for the hatching: no bar of its own, and it shares the first measure's place
+        # in each group so the real bars keep their width.
+        fig.add_bar(x=[None], y=[None], name="After the week", offsetgroup="0",
+                    marker={"color": "white", "line": {"color": PALETTE[4], "width": 1},
+                            "pattern": {"shape": "/", "fgcolor": PALETTE[4]}},
+                    hoverinfo="skip", showlegend=True)
+        for i, trace in enumerate(fig.data[:-1]):
+            trace.offsetgroup = str(i)
     base_layout(fig)
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.08, "x": 0})
     fig.update_xaxes(categoryorder="array", categoryarray=order)
+    fig.update_yaxes(title={"text": "Number", "font": {"size": LABEL_PX + 1}})
+    # Values over thin bars at their size, not shrunk to the bar's width (a phone's bars).
+    fig.update_traces(textfont={"size": LABEL_PX - 1}, constraintext="none",
+                      selector={"type": "bar"})
     first = df[(df["measure"] == df["measure"].iloc[0]) & ~df["after"]]
     label = str(df["label"].iloc[0])
     if first.empty:
@@ -94,7 +118,7 @@ def by_force_chart(df: pd.DataFrame, words: Words, measure_label: str, *,
                            hovertemplate="%{y}: %{text}<extra></extra>"))
     base_layout(fig, height=max(260, 22 * len(shown) + 60), legend=False)
     fig.update_yaxes(tickfont={"size": 12})
-    fig.update_xaxes(range=[0, float(shown[column].max() or 1) * 1.45])
+    values_beside_bars(fig, texts, float(shown[column].max()))
     top = shown.iloc[-1]
     what = _lower_first(measure_label)
     if rate:
@@ -130,8 +154,9 @@ def by_pillar_chart(df: pd.DataFrame, words: Words) -> ChartSpec:
                                          for v in shown["count_total"]],
                            text=texts, textposition="outside", cliponaxis=False,
                            hovertemplate="%{y}: %{text}<extra></extra>"))
-    base_layout(fig, height=320, legend=False)
-    fig.update_xaxes(range=[0, float(df["count_total"].max()) * 1.3])
+    base_layout(fig, height=max(320, 72 * len(shown) + 40), legend=False)
+    wrap_categories(fig, shown["label"])
+    values_beside_bars(fig, texts, float(df["count_total"].max()))
     top = df.loc[df["count_total"].idxmax()]
     alt = "Bar chart of activity by pillar: " + "; ".join(
         f"{label} {fmt_value(v, 'count', q)}" for label, v, q in
@@ -163,6 +188,9 @@ def ports_chart(df: pd.DataFrame, words: Words) -> ChartSpec:
     # Horizontal groups stack the first trace lowest: reverse the legend to read top down.
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": 1.1, "x": 0,
                                                "traceorder": "reversed"})
+    wrap_categories(fig, shown["port_name"])
+    values_beside_bars(fig, [str(t) for trace in fig.data for t in trace.text],
+                       float(max(shown[c].fillna(0).max() for c in present)))
     key = "port_vehicles_recovered" if "port_vehicles_recovered" in present else present[0]
     top = df.loc[df[key].fillna(0).idxmax()]
     alt = "Bar chart by port: " + "; ".join(
@@ -179,22 +207,25 @@ def ports_chart(df: pd.DataFrame, words: Words) -> ChartSpec:
 def _paired(rows: list[tuple[str, str, list[tuple[str, float, str]]]], names: list[str],
             ) -> go.Figure:
     """Small multiples: one row per measure, one bar per series, each row on its own scale."""
-    fig = make_subplots(rows=len(rows), cols=1, subplot_titles=[r[0] for r in rows],
+    fig = make_subplots(rows=len(rows), cols=1,
+                        subplot_titles=[label_lines(r[0], 34) for r in rows],
                         vertical_spacing=min(0.5 / len(rows), 0.12))
     for i, (_, _, bars) in enumerate(rows, start=1):
-        # Room on the right for the printed value ('at least 368') beside the longest bar.
+        # Each row on its own scale; the printed values sit in the right margin beside it.
         longest = max((v for _, v, _ in bars), default=0) or 1
-        fig.update_xaxes(range=[0, longest * 1.45], row=i, col=1)
+        fig.update_xaxes(range=[0, longest * 1.02], row=i, col=1)
         for j, (series, value, text) in enumerate(bars):
             fig.add_bar(x=[value], y=[series], orientation="h", text=[text],
                         textposition="outside", marker_color=PALETTE[j % len(PALETTE)],
                         name=series, showlegend=False, row=i, col=1,
                         hovertemplate=f"{series}: {text}<extra></extra>", cliponaxis=False)
     base_layout(fig, height=90 + 110 * len(rows), legend=False)
-    fig.update_layout(margin={"t": 40})
+    fig.update_layout(margin={"t": 50})
     fig.update_xaxes(showticklabels=False, showgrid=False, ticks="")
     fig.update_yaxes(categoryorder="array", categoryarray=names[::-1])
-    fig.update_annotations(font={"size": 14}, x=0, xanchor="left")
+    wrap_categories(fig, names, width=14)
+    values_beside_bars(fig, [text for _, _, bars in rows for _, _, text in bars], None)
+    fig.update_annotations(font={"size": LABEL_PX + 1}, x=0, xanchor="left", align="left")
     return fig
 
 

@@ -8,6 +8,7 @@ table" view can use the same data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import afcharts.pio_template  # noqa: F401 — registers the 'afcharts' Plotly template
@@ -50,6 +51,44 @@ def base_layout(fig: go.Figure, *, height: int = 420, legend: bool = True) -> go
         colorway=list(PALETTE),
     )
     return fig
+
+
+# Labels that stay whole on a 390 px phone (issue 9: "engthening…", "more tha"). Plotly's
+# automargin gives up once margins would leave no plot, and shrinks bar labels to the bar's
+# thickness; so long category labels wrap, and value labels get a right margin of their own.
+LABEL_PX = 13                 # category labels and bar value labels, in pixels
+LABEL_CHARS = 16              # characters a line for wrapped category labels
+
+
+def label_lines(text: str, width: int = LABEL_CHARS) -> str:
+    """A category label broken at spaces onto lines of about ``width`` characters."""
+    return "<br>".join(_escape(line) for line in _wrap(text, width))
+
+
+def text_px(texts: Iterable[str], size: int = LABEL_PX) -> int:
+    """A generous width in pixels for the longest of ``texts`` (about 0.6 em a character)."""
+    return int(max((len(t) for t in texts), default=0) * 0.6 * size) + 8
+
+
+def wrap_categories(fig: go.Figure, labels: Iterable[str], *, width: int = LABEL_CHARS) -> None:
+    """Show each category of the y axes on wrapped lines; the data keep the label as it is."""
+    names = list(dict.fromkeys(str(x) for x in labels))
+    fig.update_yaxes(tickmode="array", tickvals=names,
+                     ticktext=[label_lines(n, width) for n in names],
+                     tickfont={"size": LABEL_PX}, automargin=True)
+
+
+def values_beside_bars(fig: go.Figure, texts: Iterable[str], longest: float | None) -> None:
+    """Horizontal bars: value labels at full size in a right margin wide enough for them.
+
+    The value axis ends at the longest bar (``longest``; None: the caller sets each axis), so a
+    label never needs more room than the margin gives it, however narrow the plot.
+    """
+    fig.update_traces(textfont={"size": LABEL_PX}, constraintext="none", cliponaxis=False,
+                      selector={"type": "bar"})
+    fig.update_layout(margin={"r": max(20, text_px(texts))})
+    if longest is not None:
+        fig.update_xaxes(range=[0, (longest or 1) * 1.02])
 
 
 # Export layout in pixels (with_words). Vertical automargin is switched off so the plot area

@@ -1,0 +1,104 @@
+"""On a 390 px phone, no chart label or headline figure is cut short (issue 9: pillar labels
+read "engthening…" and a card "more tha").
+
+Measured in a real browser: every piece of chart text must lie inside its chart and inside
+any clipping region Plotly draws it in, and be at least 10 px high as drawn (Plotly shrinks
+bar labels that do not fit); every headline card's label and figure must fit in its card.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import page_url, screenshot, wait_for_app
+from ui.shell import PAGES
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PHONE = {"width": 390, "height": 844}
+MIN_TEXT_PX = 10
+
+CUT_CHART_TEXT = """minSize => {
+    const problems = [];
+    const corners = (box, m) => [[box.x, box.y], [box.x + box.width, box.y + box.height]]
+        .map(([x, y]) => new DOMPoint(x, y).matrixTransform(m));
+    document.querySelectorAll("[data-testid='stPlotlyChart']").forEach((chart, n) => {
+        const outer = chart.getBoundingClientRect();
+        for (const text of chart.querySelectorAll('svg text')) {
+            const words = text.textContent.trim();
+            const style = getComputedStyle(text);
+            const drawn = text.getBoundingClientRect();
+            if (!words || style.display === 'none' || style.visibility === 'hidden'
+                || Number(style.opacity) === 0 || drawn.width === 0) continue;
+            const svg = text.ownerSVGElement.getBoundingClientRect();
+            let [left, top, right, bottom] = [Math.max(outer.left, svg.left),
+                Math.max(outer.top, svg.top), Math.min(outer.right, svg.right),
+                Math.min(outer.bottom, svg.bottom)];
+            for (let el = text; el && el !== chart; el = el.parentElement) {
+                const clip = el.getAttribute('clip-path') || '';
+                const id = (clip.match(/#([^)"']+)/) || [])[1];
+                const shape = id && document.getElementById(id)?.firstElementChild;
+                if (!shape) continue;
+                const [a, b] = corners(shape.getBBox(), el.getScreenCTM());
+                left = Math.max(left, Math.min(a.x, b.x)); right = Math.min(right, Math.max(a.x, b.x));
+                top = Math.max(top, Math.min(a.y, b.y)); bottom = Math.min(bottom, Math.max(a.y, b.y));
+            }
+            const where = `chart ${n + 1}: '${words}'`;
+            if (drawn.left < left - 1 || drawn.right > right + 1 || drawn.top < top - 1
+                || drawn.bottom > bottom + 1) problems.push(`${where} is cut`);
+            const m = text.getScreenCTM();
+            const size = parseFloat(style.fontSize) * Math.hypot(m.a, m.b);
+            if (size < minSize) problems.push(`${where} is drawn ${size.toFixed(1)} px high`);
+        }
+    });
+    return problems;
+}"""
+
+CUT_CARD_TEXT = """() => {
+    const problems = [];
+    for (const card of document.querySelectorAll("[data-testid='stMetric']")) {
+        const box = card.getBoundingClientRect();
+        for (const part of card.querySelectorAll(
+                "[data-testid='stMetricLabel'], [data-testid='stMetricValue'], "
+                + "[data-testid='stMetricLabel'] *, [data-testid='stMetricValue'] *")) {
+            const r = part.getBoundingClientRect();
+            const words = part.textContent.trim();
+            if (!words || r.width === 0) continue;
+            if (part.scrollWidth > part.clientWidth + 1 || r.left < box.left - 1
+                || r.right > box.right + 1) problems.push(`card '${words}' is cut`);
+        }
+    }
+    return problems;
+}"""
+
+
+def open_on_a_phone(page: Page, server: str, path: str) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(page_url(server, path) + "?as_at=2026-03-02")
+    wait_for_app(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    charts = page.get_by_test_id("stPlotlyChart")
+    for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()
+        charts.nth(i).locator(".main-svg").first.wait_for()
+    page.wait_for_timeout(500)      # Plotly lays out again once it knows its width
+
+
+@pytest.mark.parametrize("path", [p for p, _, _ in PAGES], ids=[label for _, label, _ in PAGES])
+def test_no_chart_text_is_cut_on_a_phone(page: Page, server: str, path: str) -> None:
+    """At 390 px every chart label, value and legend entry is whole and at least 10 px high."""
+    open_on_a_phone(page, server, path)
+    problems = page.evaluate(CUT_CHART_TEXT, MIN_TEXT_PX)
+    if problems:
+        screenshot(page, f"phone-{Path(path).stem}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("path", [p for p, _, _ in PAGES], ids=[label for _, label, _ in PAGES])
+def test_no_headline_card_is_cut_on_a_phone(page: Page, server: str, path: str) -> None:
+    """At 390 px every headline card shows its whole label and figure."""
+    open_on_a_phone(page, server, path)
+    assert page.evaluate(CUT_CARD_TEXT) == []
