@@ -26,7 +26,7 @@ from loaders.ingest import IngestResult
 from loaders.layouts import RETURN_KINDS
 from loaders.resubmission import CODE as REMOVED
 from store.connection import DatabaseBusy, open_db
-from store.settings import Settings, StoreLocationError, settings, settings_for
+from store.settings import Settings, StoreLocationError, db_location, settings, settings_for
 
 EXIT_BUSY = 3
 EXIT_ARGUMENTS = 2
@@ -94,7 +94,7 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _settings(db: str | None) -> Settings:
-    return settings_for(db) if db else settings()
+    return settings_for(db_location(db)) if db else settings()
 
 
 def open_store(config: Settings) -> duckdb.DuckDBPyConnection:

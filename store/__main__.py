@@ -25,7 +25,7 @@ from store import accounts, sign_in
 from store.accounts import AccountError
 from store.connection import DatabaseBusy, open_db
 from store.reference import load_reference
-from store.settings import StoreLocationError, settings, settings_for
+from store.settings import StoreLocationError, db_location, settings
 
 BY = "command line"
 DB_HELP = "DuckDB database file (default: NVCRP_DB or data/nvcrp.duckdb)"
@@ -125,7 +125,7 @@ def _run(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        con = open_db(settings_for(args.db).db_path if args.db else settings().db_path)
+        con = open_db(db_location(args.db) if args.db else settings().db_path)
     except StoreLocationError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2

@@ -50,7 +50,11 @@ class Settings:
 
 def db_location(value: str | Path) -> Path:
     """The DuckDB database file ``value`` names, resolved; raise StoreLocationError, saying
-    what is accepted, for a URL, a folder or a file that is not a DuckDB database."""
+    what is accepted, for a URL, a folder or a file that is not a DuckDB database.
+
+    For what people type (``NVCRP_DB``, ``--db``); code that opens a database it made itself
+    (``open_db(":memory:")`` in tests) does not pass through here.
+    """
     text = str(value).strip()
     accepted = ("Give the path of a DuckDB database file, for example data/nvcrp.duckdb "
                 "(it is created if it does not exist).")
@@ -84,7 +88,7 @@ def _checked_path(text: str) -> Path:
 
 def settings_for(db_path: str | Path, mode: str = "development",
                  test_clock: Path | None = None) -> Settings:
-    path = db_location(db_path)
+    path = Path(db_path).resolve()
     return Settings(db_path=path, archive_dir=path.parent / f"{path.stem}_uploads", mode=mode,
                     test_clock=test_clock if mode != "production" else None)
 
@@ -95,7 +99,7 @@ def settings() -> Settings:
     Read on each call (it is cheap) so tests can point the app at another database.
     """
     clock = os.environ.get("NVCRP_TEST_CLOCK")
-    return settings_for(os.environ.get("NVCRP_DB") or DATA_DIR / "nvcrp.duckdb",
+    return settings_for(db_location(os.environ.get("NVCRP_DB") or DATA_DIR / "nvcrp.duckdb"),
                         mode=os.environ.get("NVCRP_MODE") or "development",
                         test_clock=Path(clock) if clock else None)
 

@@ -8,20 +8,20 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from store.settings import StoreLocationError, settings, settings_for
+from store.settings import StoreLocationError, db_location, settings
 
 
 def test_a_path_is_accepted_and_resolved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A relative path that does not exist yet is taken, relative to the working folder."""
     monkeypatch.chdir(tmp_path)
-    assert settings_for("new.duckdb").db_path == tmp_path / "new.duckdb"
+    assert db_location("new.duckdb") == tmp_path / "new.duckdb"
 
 
 def test_an_existing_duckdb_file_is_accepted(tmp_path: Path) -> None:
     """A real DuckDB database, whatever its extension, is accepted."""
     path = tmp_path / "store.db"
     duckdb.connect(str(path)).close()
-    assert settings_for(path).db_path == path
+    assert db_location(path) == path
 
 
 @pytest.mark.parametrize("location", [
@@ -30,14 +30,14 @@ def test_an_existing_duckdb_file_is_accepted(tmp_path: Path) -> None:
 def test_anything_but_a_path_is_refused(location: str) -> None:
     """URLs, in-memory and blank names are refused saying what is accepted."""
     with pytest.raises(StoreLocationError, match="DuckDB database file") as refused:
-        settings_for(location)
+        db_location(location)
     assert "data/nvcrp.duckdb" in str(refused.value)
 
 
 def test_a_folder_is_refused_naming_a_file_inside_it(tmp_path: Path) -> None:
     """A folder is not a database: the message suggests a file in it."""
     with pytest.raises(StoreLocationError, match="is a folder") as refused:
-        settings_for(tmp_path)
+        db_location(tmp_path)
     assert str(tmp_path / "nvcrp.duckdb") in str(refused.value)
 
 
@@ -47,7 +47,7 @@ def test_a_file_that_is_not_duckdb_is_refused(content: bytes, tmp_path: Path) ->
     path = tmp_path / "notes.duckdb"
     path.write_bytes(content)
     with pytest.raises(StoreLocationError, match="not a DuckDB database file"):
-        settings_for(path)
+        db_location(path)
     assert path.read_bytes() == content
 
 

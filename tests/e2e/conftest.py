@@ -114,7 +114,8 @@ def page(browser, server):  # type: ignore[no-untyped-def]
     real_goto = pg.goto
 
     def goto(url: str, **kwargs):  # type: ignore[no-untyped-def]
-        # Each page load is a new Streamlit session, so it starts at the sign-in form.
+        # The first load in this fresh browser shows the sign-in form; after that the session
+        # cookie keeps every load signed in, and sign_in returns at once.
         response = real_goto(url, **kwargs)
         sign_in(pg)
         return response
