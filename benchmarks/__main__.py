@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks import exports, ingest, pages
+from benchmarks import budgets, exports, ingest, pages
 
-CHOICES = ("ingest", "exports", "pages")
+CHOICES = ("ingest", "exports", "pages", "budgets")
 
 
 def main() -> None:
@@ -25,6 +25,9 @@ def main() -> None:
             print(line)
     if "pages" in chosen:
         for line in pages.report(pages.run()):
+            print(line)
+    if "budgets" in chosen:
+        for line in budgets.report(budgets.run(args.repetitions)):
             print(line)
 
 

@@ -185,28 +185,66 @@ def _session(db: Path) -> dict[str, Any] | None:
     return auth.session_for(scale.BENCH_USER)
 
 
-def run(db: Path | None = None) -> dict[str, Any]:
-    """Build (or reuse) the scale database, time every page, then every metric query."""
-    db = db or scale.scale_db()
+@contextmanager
+def store_at(db: Path) -> Iterator[None]:
+    """The app's database (NVCRP_DB) is ``db`` while the block runs."""
     previous = os.environ.get("NVCRP_DB")
     os.environ["NVCRP_DB"] = str(db)
     try:
-        from ui.connection import shared_connection
-        calls: dict[tuple[str, str], Call] = {}
-        pages = time_pages(db, _session(db), calls)
-        streamlit_logger.set_log_level("error")
-        con = shared_connection(str(db)).cursor()
-        values = int(con.execute("SELECT count(*) FROM value").fetchall()[0][0])
-        every = named_calls(con) + list(calls.values())
-        queries = time_queries(con, every)
+        yield
     finally:
         if previous is None:
             os.environ.pop("NVCRP_DB", None)
         else:
             os.environ["NVCRP_DB"] = previous
+
+
+def _connection(db: Path) -> duckdb.DuckDBPyConnection:
+    from ui.connection import shared_connection
+
+    streamlit_logger.set_log_level("error")
+    return shared_connection(str(db)).cursor()
+
+
+def _stored_values(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("SELECT count(*) FROM value").fetchall()[0][0])
+
+
+def run(db: Path | None = None) -> dict[str, Any]:
+    """Build (or reuse) the scale database, time every page, then every metric query."""
+    db = db or scale.scale_db()
+    with store_at(db):
+        calls: dict[tuple[str, str], Call] = {}
+        pages = time_pages(db, _session(db), calls)
+        con = _connection(db)
+        values = _stored_values(con)
+        queries = time_queries(con, named_calls(con) + list(calls.values()))
     result = {"values": values, "pages": pages, "queries": queries}
     (scale.RESULTS / "pages.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     return result
+
+
+def run_queries(db: Path | None = None) -> dict[str, Any]:
+    """Every metric query of ``run`` timed the same way, without timing the pages: each page
+    runs once (AppTest) only to note the queries it asks for."""
+    db = db or scale.scale_db()
+    with store_at(db):
+        calls: dict[tuple[str, str], Call] = {}
+        session, problems = _session(db), []
+        streamlit_logger.set_log_level("error")
+        with recording(calls):
+            for page in page_files():
+                at = _app(ROOT / "dashboard.py", None if page == "dashboard.py" else page,
+                          session)
+                at.run()
+                streamlit_logger.set_log_level("error")   # AppTest resets it each run
+                problem = _problem(at)
+                if problem:
+                    problems.append(f"{page}: {problem}")
+        con = _connection(db)
+        values = _stored_values(con)
+        queries = time_queries(con, named_calls(con) + list(calls.values()))
+    return {"values": values, "queries": queries, "problems": problems}
 
 
 def _verdict(worst: float, target: float, unit: str) -> str:
