@@ -101,8 +101,10 @@ if f.operation is not None:
                    "is the one named in the force's last return.")
         st.dataframe(listed, hide_index=True, width="stretch", key="chase", column_config={
             "force_name": "Force", "owed": "What is owed",
-            "days_overdue": st.column_config.NumberColumn("Days overdue", format="%d"),
-            "contact": "Contact", "chased": "Chased", "chased_by": "Chased by"},
+            "days_overdue": st.column_config.NumberColumn("Days overdue", format="%d",
+                                                          width="small"),
+            "contact": "Contact", "chased": st.column_config.TextColumn("Chased", width="medium"),
+            "chased_by": "Chased by"},
             column_order=["force_name", "owed", "days_overdue", "contact", "chased",
                           "chased_by"])
         chase_files.panel(ctx, f, listed)
