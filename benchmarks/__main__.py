@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from benchmarks import budgets, exports, ingest, pages
+from benchmarks import budgets, exports, ingest, load, pages
 
-CHOICES = ("ingest", "exports", "pages", "budgets")
+CHOICES = ("ingest", "exports", "pages", "budgets", "load")
 
 
 def main() -> None:
@@ -14,6 +14,9 @@ def main() -> None:
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--only", choices=CHOICES, action="append",
                         help="run only this benchmark (may be given more than once)")
+    parser.add_argument("--leads", type=lambda text: tuple(int(n) for n in text.split(",")),
+                        default=load.LEADS, help="numbers of leads for the load benchmark, "
+                        "e.g. 5,10,20,40 (the default)")
     args = parser.parse_args()
     chosen = args.only or list(CHOICES)
     if "ingest" in chosen:
@@ -28,6 +31,9 @@ def main() -> None:
             print(line)
     if "budgets" in chosen:
         for line in budgets.report(budgets.run(args.repetitions)):
+            print(line)
+    if "load" in chosen:
+        for line in load.report(load.run(args.leads)):
             print(line)
 
 

@@ -66,25 +66,26 @@ def copy_db(source: Path, target_dir: Path) -> Path:
     return target
 
 
-def add_account(db: Path) -> None:
-    """The benchmark's administrator, with a password that need not be changed."""
+def add_accounts(db: Path, names: list[str], role: str, password: str = BENCH_PASSWORD) -> None:
+    """Accounts with a password that need not be changed, made while no server holds ``db``."""
     from store import accounts
     from store.connection import open_db
 
     con = open_db(db)
     try:
-        if accounts.get_user(con, BENCH_USER) is None:
-            accounts.create_user(con, BENCH_USER, role="admin", by="command line",
-                                 password=BENCH_PASSWORD, must_change=False)
+        for name in names:
+            if accounts.get_user(con, name) is None:
+                accounts.create_user(con, name, role=role, by="command line", password=password,
+                                     must_change=False)
     finally:
         con.close()
 
 
 def prepared_copy(source: Path, target_dir: Path) -> Path:
-    """A private copy of ``source`` with the benchmark's account in it."""
+    """A private copy of ``source`` with the benchmark's administrator account in it."""
     target_dir.mkdir(parents=True, exist_ok=True)
     db = copy_db(source, target_dir)
-    add_account(db)
+    add_accounts(db, [BENCH_USER], "admin")
     return db
 
 
