@@ -12,7 +12,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from loaders.layouts import LAYOUT_SHEET, SPEND_CATEGORIES, SPEND_RETURN
+from loaders.returns.layouts import LAYOUT_SHEET, SPEND_CATEGORIES, SPEND_RETURN
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

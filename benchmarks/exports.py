@@ -35,7 +35,7 @@ def _median(fn: Any, n: int) -> float:
 
 
 def _demo_db(folder: Path) -> Path:
-    from loaders.demo import build_demo
+    from loaders.demo.build import build_demo
     path = folder / "bench.duckdb"
     build_demo(path)
     return path

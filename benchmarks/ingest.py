@@ -35,7 +35,7 @@ def _ours_once(path: Path) -> tuple[float, float, str]:
         code = (
             "import json,sys,time,resource;from pathlib import Path;"
             "from store.connection import open_db;from store.reference import load_reference;"
-            "from store.settings import settings_for;from loaders.ingest import ingest_file;"
+            "from store.settings import settings_for;from loaders.ingest.upload import ingest_file;"
             f"s=settings_for(Path({str(Path(tmp) / 'bench.duckdb')!r}));con=open_db(s.db_path);"
             "load_reference(con);t=time.perf_counter();"
             f"r=ingest_file(con,Path({str(path)!r}),user='benchmark',settings=s);"

@@ -22,9 +22,9 @@ from typing import Any
 
 import duckdb
 
-from loaders.ingest import IngestResult
-from loaders.layouts import RETURN_KINDS
-from loaders.resubmission import CODE as REMOVED
+from loaders.ingest.resubmission import CODE as REMOVED
+from loaders.ingest.upload import IngestResult
+from loaders.returns.layouts import RETURN_KINDS
 from store.connection import DatabaseBusy, open_db
 from store.settings import Settings, StoreLocationError, db_location, settings, settings_for
 
@@ -109,8 +109,8 @@ def open_store(config: Settings) -> duckdb.DuckDBPyConnection:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from loaders.ingest import ingest_file
-    from loaders.reference import Reference
+    from loaders.ingest.upload import ingest_file
+    from loaders.reference.snapshot import Reference
 
     config = _settings(args.db)
     missing = [str(f) for f in args.files if not f.exists()]
@@ -219,8 +219,8 @@ def _shown(change: dict[str, Any], side: str) -> str:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from loaders.reference import Reference
-    from loaders.template import write_template
+    from loaders.reference.snapshot import Reference
+    from loaders.templates.build import write_template
 
     con = open_store(_settings(args.db))
     try:
@@ -234,7 +234,7 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from loaders.demo import build_demo
+    from loaders.demo.build import build_demo
 
     config = _settings(args.db)
     try:
@@ -249,7 +249,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _issues_workbook(args: argparse.Namespace) -> int:
-    from loaders.issues_workbook import write_issues_workbook
+    from loaders.templates.issues_workbook import write_issues_workbook
 
     config = _settings(args.db)
     con = open_store(config)

@@ -1,7 +1,7 @@
 """The comparable form of a force name, shared by the reference loader and the file readers.
 
 It lives in ``store`` because the store keys its alias table on it, and ``store`` imports
-nothing from the rooms above it; ``loaders.forces`` re-exports it for the matcher.
+nothing from the rooms above it; ``loaders.reference.forces`` re-exports it for the matcher.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Writes and reads of uploads, submissions, values, detail rows and upload issues.
 
 Rows are appended, never changed, except ``upload``: its outcome moves once from
-'in_progress' to accepted, duplicate, rejected or failed. The caller (loaders/ingest.py) owns the
-transaction around an accepted upload; every function here runs inside whatever transaction the
-connection has open.
+'in_progress' to accepted, duplicate, rejected or failed. The caller
+(loaders/ingest/upload.py) owns the transaction around an accepted upload; every function here
+runs inside whatever transaction the connection has open.
 """
 
 from __future__ import annotations
@@ -118,7 +118,8 @@ def insert_submission(
     con: duckdb.DuckDBPyConnection, *, upload_id: int, return_key: str, parsed: Any,
     version: int, supersedes: int | None, data_as_of: date,
 ) -> int:
-    """Append a submission row for ``parsed`` (a loaders.records.ParsedReturn); returns its id."""
+    """Append a submission row for ``parsed`` (a ``loaders.returns.records.ParsedReturn``);
+    returns its id."""
     row = con.execute(
         "INSERT INTO submission (id, upload_id, return_key, return_kind, operation, submitter, "
         "grant_ref, period, version, supersedes, data_as_of, received_at, layout_version, contact) "

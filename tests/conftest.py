@@ -15,7 +15,7 @@ import pytest
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo database and its upload archive, built once; never open it for writing."""
-    from loaders.demo import build_demo
+    from loaders.demo.build import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "nvcrp.duckdb"
     build_demo(path)

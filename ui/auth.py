@@ -11,7 +11,7 @@ Interface for the shell (``ui/shell.py``) — switching sign-in on is these call
     cache.cached(fn, con, version, *args, scope=user.scope())   # in PageContext.q
     user.may_see(code) / user.operations         # drop restricted operations from the filters
     user.can("export")                           # before any download button
-    loaders.access.check_submission(con, parsed, user, file_name)   # in ingest, after the
+    loaders.ingest.access.check_submission(con, parsed, user, file_name)   # in ingest, after the
                                                  # store checks: row 8 refusal, audited 'denied'
 
 At start-up, once per process (``ui.connection.shared_connection``, before ``lock_down``):

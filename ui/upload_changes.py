@@ -1,5 +1,5 @@
 """What a replacement changes, shown on the upload page: figures altered and added, and the
-removals a person must confirm before the new version is saved (loaders.resubmission).
+removals a person must confirm before the new version is saved (loaders.ingest.resubmission).
 
 Every cell is words: a figure's label, the day or port it is for ('Total', '13 October 2025',
 'Port of Felixstowe'), and its values in GOV.UK style; never a code, never 'None'.
@@ -13,9 +13,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from loaders.changes import changes_summary, stored_changes
-from loaders.reference import Reference
-from loaders.resubmission import removed_things
+from loaders.ingest.changes import changes_summary, stored_changes
+from loaders.ingest.resubmission import removed_things
+from loaders.reference.snapshot import Reference
 from metrics.format import fmt_value
 from metrics.tracker import shown_value
 

@@ -16,10 +16,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from loaders.ingest import IngestResult, ingest_bytes
-from loaders.issues_workbook import write_issues_workbook
-from loaders.reference import Reference
-from loaders.template import build_template
+from loaders.ingest.upload import IngestResult, ingest_bytes
+from loaders.reference.snapshot import Reference
+from loaders.templates.build import build_template
+from loaders.templates.issues_workbook import write_issues_workbook
 from store.operation_access import scope_key
 from store.settings import settings
 from ui import downloads
@@ -200,7 +200,7 @@ def _issues(result: IngestResult, workbook: bytes | None) -> None:
 def _confirmation(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: str,
                   uploaded: Any, result: IngestResult, person: Any) -> None:
     """A replacement: show what would change and save only when the analyst confirms, and
-    confirms by name any figure the new file would remove (loaders.resubmission)."""
+    confirms by name any figure the new file would remove (loaders.ingest.resubmission)."""
     st.warning(outcome_text(result), icon=":material/compare_arrows:")
     confirmed = removals_confirmed(result, key)
     others = [c for c in result.changed if c["change"] != "removed"]

@@ -15,7 +15,7 @@ CREATE TABLE force (
 );
 
 CREATE TABLE force_alias (
-    alias_key TEXT PRIMARY KEY,       -- normalised spelling (see loaders/forces.py)
+    alias_key TEXT PRIMARY KEY,       -- normalised spelling (see loaders/reference/forces.py)
     alias TEXT NOT NULL,              -- spelling as seen in the wild
     force_code TEXT NOT NULL
 );

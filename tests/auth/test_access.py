@@ -8,10 +8,10 @@ import json
 import duckdb
 import pytest
 
-from loaders.access import CODE, access_issues, check_submission, may_submit_for
-from loaders.ingest import read_and_parse
-from loaders.records import ParsedReturn
-from loaders.reference import Reference
+from loaders.ingest.access import CODE, access_issues, check_submission, may_submit_for
+from loaders.ingest.upload import read_and_parse
+from loaders.reference.snapshot import Reference
+from loaders.returns.records import ParsedReturn
 from store.settings import DEMO_DIR
 from ui.auth import User
 

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from python_calamine import CalamineWorkbook
 
-from loaders.demo import build_demo, demo_files, generate
+from loaders.demo.build import build_demo, demo_files, generate
 from store.settings import DEMO_DIR
 
 pytestmark = pytest.mark.slow

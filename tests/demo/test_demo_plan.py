@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from loaders.demo import DemoPlan, demo_plan, file_name
-from loaders.demo_figures import ForceReturnPlan, apportion
+from loaders.demo.build import DemoPlan, demo_plan, file_name
+from loaders.demo.figures import ForceReturnPlan, apportion
 from store.settings import REFERENCE_DIR
 
 

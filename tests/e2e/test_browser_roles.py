@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from loaders.reference import Reference
-from loaders.template import Fill, MeasureFill, write_template
+from loaders.reference.snapshot import Reference
+from loaders.templates.build import Fill, MeasureFill, write_template
 from store import accounts
 from store.connection import open_db
 from tests.conftest import copy_db

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from loaders.reference import Reference
-from loaders.template import Fill, MeasureFill, write_template
+from loaders.reference.snapshot import Reference
+from loaders.templates.build import Fill, MeasureFill, write_template
 from tests.e2e.conftest import page_url, screenshot, wait_for_app
 
 UPLOAD_PAGE = "pages/5_Upload_returns.py"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from loaders.cells import (
+from loaders.returns.cells import (
     TEXT_LIMIT,
     Parsed,
     bad_identifier,

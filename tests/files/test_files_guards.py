@@ -9,7 +9,7 @@ import zipfile
 
 import hostile_files as hf
 
-from loaders.guards import MAX_COLUMNS, preflight
+from loaders.safety.guards import MAX_COLUMNS, preflight
 
 LIMIT = 25 * 1024 * 1024
 

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loaders.guards import preflight
-from loaders.records import Workbook
-from loaders.sandbox import ParseFailed, run_limited
-from loaders.workbook import read_workbook
+from loaders.returns.records import Workbook
+from loaders.safety.guards import preflight
+from loaders.safety.sandbox import ParseFailed, run_limited
+from loaders.safety.workbook import read_workbook
 
 MB = 1024 * 1024
 BASE = hf.xlsx({"A1": "Code", "B1": "Total", "A2": "ARRESTS", "B2": 12, "A3": "SEIZURES", "B3": "=B2*2"})

@@ -8,8 +8,8 @@ import time
 import hostile_files as hf
 import pytest
 
-from loaders.sandbox import ParseFailed, run_limited
-from loaders.workbook import read_workbook
+from loaders.safety.sandbox import ParseFailed, run_limited
+from loaders.safety.workbook import read_workbook
 
 MB = 1024 * 1024
 

@@ -8,9 +8,9 @@ import zipfile
 import hostile_files as hf
 import pytest
 
-from loaders import guards
-from loaders.guards import preflight, scan_sheet, sheet_extent
-from loaders.workbook import read_workbook
+from loaders.safety import guards
+from loaders.safety.guards import preflight, scan_sheet, sheet_extent
+from loaders.safety.workbook import read_workbook
 
 LIMIT = 25 * 1024 * 1024
 SHEET = "xl/worksheets/sheet1.xml"

@@ -10,8 +10,8 @@ import hostile_files as hf
 import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from loaders.guards import preflight
-from loaders.workbook import CSV_SHEET, read_workbook
+from loaders.safety.guards import preflight
+from loaders.safety.workbook import CSV_SHEET, read_workbook
 
 
 def read(data: bytes, name: str = "return.xlsx"):  # type: ignore[no-untyped-def]
@@ -99,7 +99,7 @@ def test_row13_epoch_1904_detected_and_dates_read() -> None:
 
 def test_damaged_workbook_raises_parse_failed() -> None:
     """A zip that passes the guards but is not a readable workbook raises ParseFailed."""
-    from loaders.sandbox import ParseFailed
+    from loaders.safety.sandbox import ParseFailed
     data = hf.with_member(hf.xlsx(), "xl/workbook.xml", b"<not-a-workbook")
     with pytest.raises(ParseFailed):
         read_workbook(data, "broken.xlsx", "xlsx")

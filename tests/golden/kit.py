@@ -18,12 +18,12 @@ from typing import Any
 
 from openpyxl import Workbook as XlWorkbook
 
-from loaders.issues import Issue
-from loaders.records import ParsedReturn
-from loaders.reference import Reference
-from loaders.returns import parse_return
-from loaders.template import Fill, MeasureFill, build_template
-from loaders.workbook import read_workbook
+from loaders.reference.snapshot import Reference
+from loaders.returns.issues import Issue
+from loaders.returns.parse import parse_return
+from loaders.returns.records import ParsedReturn
+from loaders.safety.workbook import read_workbook
+from loaders.templates.build import Fill, MeasureFill, build_template
 
 TODAY = date(2026, 3, 1)
 OA = date(2025, 10, 13)          # first day of OA2025

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from loaders.reference import Reference
+from loaders.reference.snapshot import Reference
 from store.connection import open_db
 from store.reference import load_reference
 from store.settings import Settings, settings_for

@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from loaders.reference import Reference
-from loaders.template import Fill, MeasureFill, write_template
+from loaders.reference.snapshot import Reference
+from loaders.templates.build import Fill, MeasureFill, write_template
 
 FIGURES = {"arrests": 32, "vehicles_recovered": 9, "value_recovered_gbp": 120000, "warrants": 7}
 

@@ -9,8 +9,8 @@ import duckdb
 import openpyxl
 from ingest_kit import FIGURES, force_return, ports_return, spend_return
 
-from loaders.ingest import ingest_file
-from loaders.reference import Reference
+from loaders.ingest.upload import ingest_file
+from loaders.reference.snapshot import Reference
 from store.settings import Settings
 from store.submissions import data_counts, upload_issue_rows, upload_row
 

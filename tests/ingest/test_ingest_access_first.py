@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 from ingest_kit import force_return
 
-from loaders.ingest import ingest_file
-from loaders.reference import Reference
+from loaders.ingest.upload import ingest_file
+from loaders.reference.snapshot import Reference
 from store.settings import Settings
 from store.submissions import data_counts, upload_row
 from ui.auth import User

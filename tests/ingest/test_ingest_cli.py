@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from ingest_kit import FIGURES, force_return
 
-from loaders.reference import Reference
+from loaders.reference.snapshot import Reference
 
 ROOT = Path(__file__).resolve().parents[2]
 ISSUE_KEYS = {"code", "severity", "sheet", "row", "column", "value", "message"}

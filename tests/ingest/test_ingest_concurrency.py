@@ -14,9 +14,9 @@ import duckdb
 import pytest
 from ingest_kit import FIGURES, force_return
 
-from loaders.ingest import CONFLICT, IngestResult, ingest_file
-from loaders.reference import Reference
-from loaders.template import Fill, MeasureFill, write_template
+from loaders.ingest.upload import CONFLICT, IngestResult, ingest_file
+from loaders.reference.snapshot import Reference
+from loaders.templates.build import Fill, MeasureFill, write_template
 from store import submissions as subs
 from store.connection import open_db
 from store.settings import Settings
@@ -119,7 +119,7 @@ def test_lost_race_twice_is_a_clear_conflict(monkeypatch: pytest.MonkeyPatch,
 KILLED_INGEST = """
 import sys, time
 from pathlib import Path
-import loaders.ingest as ingest
+import loaders.ingest.upload as ingest
 from store import submissions
 from store import submissions as subs
 from store.connection import open_db

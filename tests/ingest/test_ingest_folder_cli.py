@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from ingest_kit import FIGURES, force_return
 
-from loaders.reference import Reference
+from loaders.reference.snapshot import Reference
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow   # each run starts Python

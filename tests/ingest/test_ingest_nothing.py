@@ -25,8 +25,8 @@ from ingest_kit import (
     spend_return,
 )
 
-from loaders.ingest import IngestResult, ingest_file
-from loaders.reference import Reference
+from loaders.ingest.upload import IngestResult, ingest_file
+from loaders.reference.snapshot import Reference
 from store.settings import Settings
 from store.submissions import data_counts, upload_issue_rows, upload_row
 
@@ -227,7 +227,7 @@ def test_every_store_column_that_must_be_filled_is_required_in_its_layout(
         con: duckdb.DuckDBPyConnection) -> None:
     """A detail column the store will not take empty is one the reader requires: a cell that
     states nothing there is an issue, never an error from the store (the 'TBC' crash)."""
-    from loaders.layouts import LAYOUTS
+    from loaders.returns.layouts import LAYOUTS
 
     required = {(t.name, c.key) for layout in LAYOUTS.values() for t in layout.tables
                 for c in t.columns if c.required}

@@ -25,9 +25,9 @@ from ingest_kit import (
     spend_return,
 )
 
-from loaders.ingest import IngestResult, ingest_file
-from loaders.reference import Reference
-from loaders.template import Fill, MeasureFill, write_template
+from loaders.ingest.upload import IngestResult, ingest_file
+from loaders.reference.snapshot import Reference
+from loaders.templates.build import Fill, MeasureFill, write_template
 from store.settings import Settings
 from store.submissions import data_counts, upload_issue_rows, upload_row
 

@@ -10,8 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from loaders.changes import changed_figures
-from loaders.records import VALUE_COLUMNS, ParsedReturn
+from loaders.ingest.changes import changed_figures
+from loaders.returns.records import VALUE_COLUMNS, ParsedReturn
 from store import submissions as subs
 from store.archive import archive_bytes, display_name, read_archived
 from store.audit import audit

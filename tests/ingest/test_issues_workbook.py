@@ -9,9 +9,9 @@ import duckdb
 import openpyxl
 from ingest_kit import FIGURES, force_return
 
-from loaders.ingest import ingest_file
-from loaders.issues_workbook import PROBLEM_FILL, write_issues_workbook
-from loaders.reference import Reference
+from loaders.ingest.upload import ingest_file
+from loaders.reference.snapshot import Reference
+from loaders.templates.issues_workbook import PROBLEM_FILL, write_issues_workbook
 from store.settings import Settings
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook as XlWorkbook
 
-from loaders.ingest import ingest_bytes
+from loaders.ingest.upload import ingest_bytes
 from store.submissions import data_counts
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "files"))

@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from loaders import layouts
-from loaders.returns import parse_return
-from loaders.tables import Context, find_header
-from loaders.workbook import read_workbook
+from loaders.returns import layouts
+from loaders.returns.parse import parse_return
+from loaders.returns.tables import Context, find_header
+from loaders.safety.workbook import read_workbook
 from tests.golden.kit import TODAY, errors, one, parse_bytes, ref
 
 HEADER = "Operation,Force,Figures as at,Measure,Day,Value,Qualifier,Notes\n"

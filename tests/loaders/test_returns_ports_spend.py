@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loaders import layouts
+from loaders.returns import layouts
 from tests.golden.kit import errors, one, parse_edited, template
 
 

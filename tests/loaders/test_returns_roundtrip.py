@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from loaders.records import VALUE_COLUMNS
-from loaders.template import Fill, MeasureFill
+from loaders.returns.records import VALUE_COLUMNS
+from loaders.templates.build import Fill, MeasureFill
 from tests.golden.kit import (
     FORCE_EXPECTED,
     errors,

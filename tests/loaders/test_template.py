@@ -8,8 +8,8 @@ from datetime import date
 import openpyxl
 import pytest
 
-from loaders import layouts
-from loaders.template import Fill, build_template, write_template
+from loaders.returns import layouts
+from loaders.templates.build import Fill, build_template, write_template
 from tests.golden.kit import ref, template, xlsx_bytes
 
 
@@ -29,9 +29,9 @@ def test_readme_is_the_first_sheet(kind: str) -> None:
 @pytest.mark.parametrize("kind", layouts.RETURN_KINDS)
 def test_readme_sheet_states_the_nothing_and_resubmission_rules(kind: str) -> None:
     """Every template's README sheet states the 'nothing' rule and the resubmission rule the
-    loader applies, word for word (loaders.cells and loaders.resubmission)."""
-    from loaders.cells import NOTHING_RULE
-    from loaders.resubmission import RULE
+    loader applies, word for word (loaders.returns.cells and loaders.ingest.resubmission)."""
+    from loaders.ingest.resubmission import RULE
+    from loaders.returns.cells import NOTHING_RULE
 
     wb = _reopen(kind)
     lines = [str(c.value) for c in wb[layouts.README_SHEET]["A"] if c.value]
@@ -43,8 +43,8 @@ def test_project_readme_states_the_same_rules() -> None:
     """The project README gives the same two rules, so a newcomer reads what forces read."""
     from pathlib import Path
 
-    from loaders.cells import NOTHING_RULE
-    from loaders.resubmission import RULE
+    from loaders.ingest.resubmission import RULE
+    from loaders.returns.cells import NOTHING_RULE
 
     readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
     for sentence in (*NOTHING_RULE, RULE):

@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from loaders.changes import changed_figures
-from loaders.ingest import ingest_bytes
-from loaders.reference import Reference
-from loaders.template import Fill, MeasureFill, build_template
+from loaders.ingest.changes import changed_figures
+from loaders.ingest.upload import ingest_bytes
+from loaders.reference.snapshot import Reference
+from loaders.templates.build import Fill, MeasureFill, build_template
 from metrics import tracker
 from metrics.scope import Filters
 from store.connection import open_db
@@ -150,7 +150,8 @@ def test_third_hertfordshire_version_changes_nothing(demo: duckdb.DuckDBPyConnec
 
 
 def test_changes_match_the_loaders_comparison(demo: duckdb.DuckDBPyConnection) -> None:
-    """Version 1 to 2 changes the same figures, to the same values, as loaders.changes finds."""
+    """Version 1 to 2 changes the same figures, to the same values, as
+    loaders.ingest.changes finds."""
     ids = dict(demo.execute("SELECT version, id FROM submission WHERE return_key = ?",
                             [HERTS]).fetchall())
     expected = changed_figures(demo, HERTS, submission_values(demo, ids[2]), ids[1])

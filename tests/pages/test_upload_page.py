@@ -13,8 +13,8 @@ import streamlit as st
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from loaders.reference import Reference
-from loaders.template import Fill, MeasureFill, build_template
+from loaders.reference.snapshot import Reference
+from loaders.templates.build import Fill, MeasureFill, build_template
 from store.connection import lock_down, open_db
 from store.reference import load_reference
 from store.settings import DEMO_DIR

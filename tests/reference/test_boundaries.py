@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from loaders.reference import Reference
+from loaders.reference.snapshot import Reference
 from store.settings import REFERENCE_DIR
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders.forces import ForceMatcher, normalise_force_name
-from loaders.reference import Reference
+from loaders.reference.forces import ForceMatcher, normalise_force_name
+from loaders.reference.snapshot import Reference
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "force_name_variants_observed.csv"
 # Two 'Unassigned' rows of the ONS recorded-crime table carry a neighbour's area code.

@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from loaders.reference import Reference
+from loaders.reference.snapshot import Reference
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""The reference snapshot the parsers check values against, and the force-name matcher."""
