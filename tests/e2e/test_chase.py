@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import page_url, screenshot, wait_for_app
+from tests.e2e.test_accessibility import HEADING_LEVELS, axe_violations, skipped_levels
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -36,3 +37,14 @@ def test_message_downloaded_from_the_tracker_is_a_marked_eml(page: Page, server:
     today = f"chased on {date.today().day} {date.today():%B %Y}"
     expect(page.get_by_text(f"Dorset · 1 day overdue · {today}")).to_be_visible(timeout=60_000)
     screenshot(page, "tracker-chase")
+
+
+def test_chase_list_passes_the_accessibility_checks(page: Page, server: str) -> None:
+    """With the chase list and one force's message open, axe-core's WCAG 2.2 A and AA rules
+    find nothing and headings still go down one level at a time."""
+    page.goto(page_url(server, "pages/4_Returns_tracker.py") + "?op=OA2025&as_at=2025-10-24")
+    wait_for_app(page)
+    page.get_by_text("Cleveland · not yet overdue").click()
+    expect(page.get_by_role("button", name="Message to Cleveland (.eml)")).to_be_visible()
+    assert axe_violations(page) == []
+    assert skipped_levels(page.evaluate(HEADING_LEVELS)) == []
