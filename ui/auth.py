@@ -6,7 +6,9 @@ Interface for the shell (``ui/shell.py``) — switching sign-in on is these call
                                                  # the marking banner; draws the sign-in form
                                                  # or a refusal and stops the script until the
                                                  # person is signed in and the role allows the page
-    auth.sign_out_button(user)                   # in the sidebar: who is signed in, 'Sign out'
+    auth.sign_out_button(user)                   # in the sidebar: who is signed in, 'Sign out',
+                                                 # and the watch that turns an open page to the
+                                                 # form once its session has ended elsewhere
     roles.pages_for(user.role, [p for p, _, _ in PAGES])   # a role-aware menu
     cache.cached(fn, con, version, *args, scope=user.scope())   # in PageContext.q
     user.may_see(code) / user.operations         # drop restricted operations from the filters
