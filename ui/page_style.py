@@ -14,10 +14,17 @@ DATE_SEGMENTS = ("[data-testid='stDateInputField'] [role='spinbutton']"
                  "{display:inline-block;min-width:24px;min-height:24px;line-height:24px;"
                  "text-align:center;}")
 # A headline figure such as 'at least £4,126,500' wraps inside its card instead of ending
-# in an ellipsis when the card is narrow (a phone, or four cards in a row).
-CARD_VALUES = ("[data-testid='stMetricValue']{font-size:1.75rem;}"
-               "[data-testid='stMetricValue'] *{white-space:normal;overflow:visible;}"
-               "[data-testid='stMetricLabel'] *{white-space:normal;overflow:visible;}")
+# in an ellipsis, and its size follows the card's width (cqi: 1% of the card), so four cards
+# in a row beside the sidebar keep '£2,557,000' whole. The selectors name the card twice to
+# outrank Streamlit's own 'nowrap' rule for the paragraph inside.
+_CARD = "[data-testid='stMetric']"
+CARD_VALUES = (f"{_CARD}{{container-type:inline-size;}}"
+               f"{_CARD} [data-testid='stMetricValue']"
+               "{font-size:clamp(1rem,11cqi,1.75rem);line-height:1.25;}"
+               f"{_CARD} [data-testid='stMetricLabel'] p"
+               "{font-size:clamp(0.75rem,7.5cqi,0.875rem);}"
+               f"{_CARD} [data-testid='stMetricValue'] *,{_CARD} [data-testid='stMetricLabel'] *"
+               "{white-space:normal;overflow:visible;text-overflow:clip;}")
 
 
 def apply() -> None:

@@ -116,8 +116,9 @@ def by_force_chart(df: pd.DataFrame, words: Words, measure_label: str, *,
                            marker_color=PALETTE[0], text=texts, textposition="outside",
                            cliponaxis=False,
                            hovertemplate="%{y}: %{text}<extra></extra>"))
-    base_layout(fig, height=max(260, 22 * len(shown) + 60), legend=False)
-    fig.update_yaxes(tickfont={"size": 12})
+    base_layout(fig, height=max(260, 24 * len(shown) + 60), legend=False)
+    # 'Hampshire and Isle of Wight' on two lines: a half-width chart keeps it whole.
+    wrap_categories(fig, shown["force_name"], width=20, size=12)
     values_beside_bars(fig, texts, float(shown[column].max()))
     top = shown.iloc[-1]
     what = _lower_first(measure_label)

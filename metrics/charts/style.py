@@ -70,12 +70,13 @@ def text_px(texts: Iterable[str], size: int = LABEL_PX) -> int:
     return int(max((len(t) for t in texts), default=0) * 0.6 * size) + 8
 
 
-def wrap_categories(fig: go.Figure, labels: Iterable[str], *, width: int = LABEL_CHARS) -> None:
+def wrap_categories(fig: go.Figure, labels: Iterable[str], *, width: int = LABEL_CHARS,
+                    size: int = LABEL_PX) -> None:
     """Show each category of the y axes on wrapped lines; the data keep the label as it is."""
     names = list(dict.fromkeys(str(x) for x in labels))
     fig.update_yaxes(tickmode="array", tickvals=names,
                      ticktext=[label_lines(n, width) for n in names],
-                     tickfont={"size": LABEL_PX}, automargin=True)
+                     tickfont={"size": size}, automargin=True)
 
 
 def values_beside_bars(fig: go.Figure, texts: Iterable[str], longest: float | None) -> None:
