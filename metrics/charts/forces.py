@@ -15,6 +15,7 @@ from metrics.charts.style import (
     ChartSpec,
     Words,
     base_layout,
+    label_lines,
     values_beside_bars,
     wrap_categories,
 )
@@ -82,7 +83,8 @@ def force_against_averages(rows: pd.DataFrame, words: Words, label: str, unit: s
     base_layout(fig, height=260, legend=False)
     fig.update_layout(margin={"l": 10, "r": 90, "t": 10, "b": 10})
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(title={"text": measure, "font": {"size": LABEL_PX}},
+    # 'Value of stolen vehicles recovered per 1,000 …' on two lines, so a phone shows it whole.
+    fig.update_xaxes(title={"text": label_lines(measure, 44), "font": {"size": LABEL_PX}},
                      tickprefix="£" if unit == "gbp" else "", tickformat=",")
     wrap_categories(fig, rows["label"], width=20)
     values_beside_bars(fig, texts, max((v or 0 for v in values), default=0))

@@ -75,9 +75,19 @@ CUT_CARD_TEXT = """() => {
 }"""
 
 
-def open_at(page: Page, server: str, path: str, width: int) -> None:
+# Every page as it opens, and the views that draw other charts or longer axis titles.
+VIEWS = [(path, "") for path, _, _ in PAGES] + [
+    ("pages/1_Operation.py", "&op_per_1000=true"),
+    ("pages/2_Forces.py", "&force_view=per-1000&force_measure=value_recovered_gbp"),
+    ("pages/3_Pillars_and_funding.py", "&funding_by=recipient"),
+]
+VIEW_IDS = [label for _, label, _ in PAGES] + [
+    "Operation per 1,000", "Forces value per 1,000", "Pillars and funding per recipient"]
+
+
+def open_at(page: Page, server: str, path: str, query: str, width: int) -> None:
     page.set_viewport_size({**PHONE, "width": width})
-    page.goto(page_url(server, path) + "?as_at=2026-03-02")
+    page.goto(page_url(server, path) + "?as_at=2026-03-02" + query)
     wait_for_app(page)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     charts = page.get_by_test_id("stPlotlyChart")
@@ -89,11 +99,12 @@ def open_at(page: Page, server: str, path: str, width: int) -> None:
 
 # A phone, and a small laptop where the sidebar leaves four cards in a row about 120 px each.
 @pytest.mark.parametrize("width", [390, 1024], ids=["phone", "small-laptop"])
-@pytest.mark.parametrize("path", [p for p, _, _ in PAGES], ids=[label for _, label, _ in PAGES])
-def test_no_chart_or_card_text_is_cut(page: Page, server: str, path: str, width: int) -> None:
+@pytest.mark.parametrize(("path", "query"), VIEWS, ids=VIEW_IDS)
+def test_no_chart_or_card_text_is_cut(page: Page, server: str, path: str, query: str,
+                                      width: int) -> None:
     """Every chart label, value and legend entry is whole and at least 10 px high, and every
     headline card shows its whole label and figure."""
-    open_at(page, server, path, width)
+    open_at(page, server, path, query, width)
     problems = page.evaluate(CUT_CHART_TEXT, MIN_TEXT_PX) + page.evaluate(CUT_CARD_TEXT)
     if problems:
         screenshot(page, f"cut-{Path(path).stem}-{width}")
