@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import json
+from typing import Any
 
 from benchmarks import budgets, exports, ingest, load, pages
+from benchmarks.scale import RESULTS
 
 CHOICES = ("ingest", "exports", "pages", "budgets", "load")
+
+
+def _kept(name: str, result: Any) -> Any:
+    """``result``, also written to benchmarks/results/<name>.json for a later look."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return result
 
 
 def main() -> None:
@@ -30,10 +40,10 @@ def main() -> None:
         for line in pages.report(pages.run()):
             print(line)
     if "budgets" in chosen:
-        for line in budgets.report(budgets.run(args.repetitions)):
+        for line in budgets.report(_kept("budgets", budgets.run(args.repetitions))):
             print(line)
     if "load" in chosen:
-        for line in load.report(load.run(args.leads)):
+        for line in load.report(_kept("load", load.run(args.leads))):
             print(line)
 
 
