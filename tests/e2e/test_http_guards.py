@@ -4,6 +4,7 @@ no table toolbar download for anyone, and nothing fetched from another host."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import urllib.error
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from store import accounts
 from store.connection import open_db
@@ -163,10 +165,17 @@ def test_a_download_url_dies_with_the_page_that_asked(guarded_server: str,
 def toolbar_buttons(page: Page) -> list[str]:
     """The names of the buttons in the toolbar of every table shown (not folded away)."""
     tables = page.get_by_test_id("stDataFrame")
+    tables.first.wait_for(state="attached")
     for i in range(tables.count()):
         if tables.nth(i).is_visible():
             tables.nth(i).scroll_into_view_if_needed()
             tables.nth(i).hover()
+            # The toolbar is drawn on hover, a moment later on a busy machine; some tables
+            # (the Operation page's, folded in expanders) may show none at all.
+            with contextlib.suppress(PlaywrightTimeout):
+                tables.nth(i).get_by_test_id("stElementToolbar").or_(
+                    page.get_by_test_id("stElementToolbar")).first.wait_for(
+                        state="attached", timeout=5_000)
     return page.get_by_test_id("stElementToolbar").get_by_role("button").evaluate_all(
         "buttons => buttons.map(b => b.getAttribute('aria-label') || b.innerText)")
 
