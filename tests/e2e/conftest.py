@@ -127,6 +127,24 @@ def page(browser, server):  # type: ignore[no-untyped-def]
         context.close()
 
 
+@pytest.fixture
+def new_browser(browser):  # type: ignore[no-untyped-def]
+    """new_browser() → a fresh browser context (its own cookies), closed after the test."""
+    contexts = []
+
+    def make():  # type: ignore[no-untyped-def]
+        context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                      accept_downloads=True)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        # Routes first: a context closed with a route still set can wait for ever.
+        context.unroute_all(behavior="ignoreErrors")
+        context.close()
+
+
 def sign_in(page, user: str = E2E_USER, password: str = E2E_PASSWORD) -> None:  # type: ignore[no-untyped-def]
     """Sign in through the form when it is shown; return once the page proper is drawn."""
     form = page.get_by_role("button", name="Sign in", exact=True)

@@ -52,22 +52,6 @@ def guarded_server(demo_db_template: Path,
         yield url
 
 
-@pytest.fixture
-def new_browser(browser) -> Iterator:  # type: ignore[no-untyped-def]
-    """new_browser() → a fresh browser context (its own cookies), closed after the test."""
-    contexts: list[BrowserContext] = []
-
-    def make() -> BrowserContext:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                      accept_downloads=True)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def open_signed_in(context: BrowserContext, url: str, person: str) -> Page:
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -166,18 +150,20 @@ def toolbar_buttons(page: Page) -> list[str]:
     """The names of the buttons in the toolbar of every table shown (not folded away)."""
     tables = page.get_by_test_id("stDataFrame")
     tables.first.wait_for(state="attached")
+    toolbar = page.get_by_test_id("stElementToolbar").get_by_role("button")
+    names: list[str] = []
     for i in range(tables.count()):
         if tables.nth(i).is_visible():
             tables.nth(i).scroll_into_view_if_needed()
             tables.nth(i).hover()
-            # The toolbar is drawn on hover, a moment later on a busy machine; some tables
-            # (the Operation page's, folded in expanders) may show none at all.
+            # The toolbar is drawn on hover, a moment later on a busy machine, and goes when
+            # the pointer moves on: read each table's while it is shown. Some tables (folded
+            # in expanders) show none at all.
             with contextlib.suppress(PlaywrightTimeout):
-                tables.nth(i).get_by_test_id("stElementToolbar").or_(
-                    page.get_by_test_id("stElementToolbar")).first.wait_for(
-                        state="attached", timeout=5_000)
-    return page.get_by_test_id("stElementToolbar").get_by_role("button").evaluate_all(
-        "buttons => buttons.map(b => b.getAttribute('aria-label') || b.innerText)")
+                toolbar.first.wait_for(state="visible", timeout=5_000)
+            names += toolbar.evaluate_all(
+                "buttons => buttons.map(b => b.getAttribute('aria-label') || b.innerText)")
+    return names
 
 
 @pytest.mark.parametrize("path", ["dashboard.py", "pages/1_Operation.py", "pages/2_Forces.py"])

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from store import accounts
 from store.connection import open_db
@@ -67,24 +67,6 @@ def server(session_server: Server) -> Iterator[Server]:
     """The shared server, its clock put back to the real time after each test."""
     yield session_server
     session_server.move_clock(0)
-
-
-@pytest.fixture
-def new_browser(browser: Browser) -> Iterator:  # type: ignore[no-untyped-def]
-    """new_browser() → a fresh browser context (its own cookies), closed after the test."""
-    contexts: list[BrowserContext] = []
-
-    def make() -> BrowserContext:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                      accept_downloads=True)
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        # Routes first: a context closed with a route still set can wait for ever.
-        context.unroute_all(behavior="ignoreErrors")
-        context.close()
 
 
 def open_page(context: BrowserContext, url: str) -> Page:
