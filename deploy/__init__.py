@@ -1,0 +1,2 @@
+"""Deployment files: the nginx configuration in front of several dashboard processes, and its
+renderer (``python -m deploy.render``)."""
