@@ -7,9 +7,14 @@ minute); tests that write get their own copy, so no test sees another's uploads.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from store.local_postgres import LocalPostgres
 
 
 @pytest.fixture(scope="session")
@@ -92,3 +97,36 @@ def signed_in_session(db: Path, name: str = "tester", role: str = "admin") -> di
     finally:
         con.close()
     return auth.session_for(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request: pytest.FixtureRequest,
+                    tmp_path_factory: pytest.TempPathFactory) -> LocalPostgres:
+    """One private PostgreSQL server for the whole run, stopped at the end (also after a
+    failure or an interrupted run). Fails, never skips, when PostgreSQL is not installed:
+    'make test' and CI install Debian's postgresql package."""
+    import atexit
+
+    from store.local_postgres import LocalPostgres, PostgresNotInstalled  # noqa: F811
+
+    try:
+        server = LocalPostgres(tmp_path_factory.mktemp("postgres"), durable=False)
+    except PostgresNotInstalled as exc:
+        pytest.fail(str(exc), pytrace=False)
+    atexit.register(server.stop)          # if the run dies before the finaliser runs
+    request.addfinalizer(server.stop)
+    return server.start()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: LocalPostgres, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty database of its own on the session's server; dropped afterwards, with
+    any connection the test left open ended first."""
+    import re
+    import uuid
+
+    stem = re.sub(r"[^a-z0-9_]", "_", request.node.name.lower())[:40]
+    name = f"t_{stem}_{uuid.uuid4().hex[:8]}"
+    url = postgres_server.create_database(name)
+    yield url
+    postgres_server.drop_database(name)
