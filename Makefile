@@ -18,12 +18,26 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 # poppler's pdftotext reads exported PDFs in tests; LibreOffice Writer renders the ministerial
 # note (Word) to PDF in its tests (libswlo.so is Writer itself: soffice alone cannot open a
 # .docx); Impress (libsdlo.so) renders the briefing deck the same way. Installed only when missing and we are root.
+# PostgreSQL's server programs run the private servers the shared-store tests start
+# (store/local_postgres.py); nginx is the reverse proxy the deployment tests put in front of two
+# dashboard processes. While they install, policy-rc.d answers 101 so neither package starts its
+# own service (nginx would take port 80, PostgreSQL 5432); on a machine with systemd both stay
+# enabled for the next boot ('systemctl disable nginx postgresql' if that is not wanted).
 system:
 	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || [ ! -e /usr/lib/libreoffice/program/libswlo.so ] || [ ! -e /usr/lib/libreoffice/program/libsdlo.so ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils libreoffice-writer-nogui libreoffice-impress-nogui fonts-liberation2 >/dev/null; \
 	  else \
 	    echo "Please install Debian's chromium, poppler-utils and libreoffice-writer-nogui libreoffice-impress-nogui fonts-liberation2 (sudo apt-get install chromium poppler-utils libreoffice-writer-nogui libreoffice-impress-nogui fonts-liberation2)"; exit 1; \
+	  fi; \
+	fi
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    made=; if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && made=1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql nginx >/dev/null; status=$$?; \
+	    if [ -n "$$made" ]; then rm -f /usr/sbin/policy-rc.d; fi; exit $$status; \
+	  else \
+	    echo "Please install Debian's postgresql and nginx (sudo apt-get install postgresql nginx)"; exit 1; \
 	  fi; \
 	fi
 
