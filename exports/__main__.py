@@ -13,8 +13,9 @@ from exports.images import RendererUnavailable, stop_renderer
 from exports.note import NOTE_FORMAT, build_note
 from exports.pack import PACK_FORMATS, build_briefing
 from metrics.headline import UnknownOperation
-from store.connection import DatabaseBusy, open_db
-from store.settings import settings
+from store.connection import DatabaseBusy, missing_store, open_db
+from store.postgres import StoreUnreachable
+from store.settings import StoreLocationError, db_location, settings
 
 
 def _iso_date(text: str) -> date:
@@ -38,17 +39,25 @@ def _parser() -> argparse.ArgumentParser:
                       help="pptx or pdf: the briefing pack; docx: the ministerial note in Word")
     pack.add_argument("--out", type=Path, required=True,
                       help="file to write; a folder gets the standard file name")
-    pack.add_argument("--db", type=Path, default=None,
-                      help="database file (default: NVCRP_DB or data/nvcrp.duckdb)")
+    pack.add_argument("--db", default=None, help="database file or postgresql:// URL "
+                      "(default: NVCRP_DB or data/nvcrp.duckdb)")
     return parser
 
 
 def _briefing(args: argparse.Namespace) -> int:
-    db = args.db or settings().db_path
-    if not Path(db).exists():
-        print(f"No database at {db}: give --db, or load returns first.", file=sys.stderr)
+    try:
+        db = db_location(args.db) if args.db else settings().db_path
+    except StoreLocationError as exc:
+        print(exc, file=sys.stderr)
         return 2
-    con = open_db(db)
+    if missing := missing_store(db):
+        print(missing, file=sys.stderr)
+        return 2
+    try:
+        con = open_db(db)
+    except (DatabaseBusy, StoreUnreachable) as exc:
+        print(exc, file=sys.stderr)
+        return 3
     as_at, who = args.as_at or date.today(), f"command line ({getpass.getuser()})"
     try:
         if args.format == NOTE_FORMAT:

@@ -26,7 +26,14 @@ from loaders.ingest.resubmission import CODE as REMOVED
 from loaders.ingest.upload import IngestResult
 from loaders.returns.layouts import RETURN_KINDS
 from store.connection import DatabaseBusy, open_db
-from store.settings import Settings, StoreLocationError, db_location, settings, settings_for
+from store.settings import (
+    Settings,
+    StoreLocationError,
+    db_location,
+    settings,
+    settings_for,
+    shown_location,
+)
 
 EXIT_BUSY = 3
 EXIT_ARGUMENTS = 2
@@ -243,7 +250,7 @@ def _demo(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     outcomes = Counter(getattr(r, "outcome", "?") for r in results)
-    print(f"Demonstration data written to {config.db_path}: "
+    print(f"Demonstration data written to {shown_location(config.db_path)}: "
           + ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items())))
     return 0
 

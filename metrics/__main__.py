@@ -10,12 +10,12 @@ import argparse
 import json
 import sys
 from datetime import date
-from pathlib import Path
 
 from metrics.headline import UnknownOperation, headline
 from metrics.registry import METRICS, markdown_table
-from store.connection import DatabaseBusy, open_db
-from store.settings import settings
+from store.connection import DatabaseBusy, missing_store, open_db
+from store.postgres import StoreUnreachable
+from store.settings import StoreLocationError, db_location, settings
 
 
 def _iso_date(text: str) -> date:
@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     head.add_argument("--operation", required=True, help="operation code, e.g. OA2025")
     head.add_argument("--as-at", type=_iso_date, default=date.today(),
                       help="figures as at this date (YYYY-MM-DD); default today")
-    head.add_argument("--db", type=Path, help="database file (default: NVCRP_DB or data/nvcrp.duckdb)")
+    head.add_argument("--db", help="database file or postgresql:// URL (default: NVCRP_DB or "
+                      "data/nvcrp.duckdb)")
     head.add_argument("--json", action="store_true", help="print JSON instead of text")
     listing = commands.add_parser("list", help="every metric in the registry with its unit and label")
     listing.add_argument("--markdown", action="store_true", help="print a Markdown table")
@@ -52,14 +53,17 @@ def _list_metrics(markdown: bool) -> int:
 
 
 def _headline(args: argparse.Namespace) -> int:
-    path = args.db or settings().db_path
-    if not Path(path).exists():
-        print(f"No database at {path}: load returns first (python -m loaders) or give --db.",
-              file=sys.stderr)
+    try:
+        path = db_location(args.db) if args.db else settings().db_path
+    except StoreLocationError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if missing := missing_store(path):
+        print(missing, file=sys.stderr)
         return 2
     try:
         con = open_db(path, read_only=True)
-    except DatabaseBusy as exc:
+    except (DatabaseBusy, StoreUnreachable) as exc:
         print(exc, file=sys.stderr)
         return 3
     try:

@@ -6,6 +6,8 @@
     python -m store users disable NAME        (and: enable NAME)
     python -m store users set-password NAME --password-stdin
     python -m store users unlock NAME         (clear the waits after wrong passwords)
+    python -m store backup --out FOLDER       (the store and its upload archive, to a new folder)
+    python -m store restore --from FOLDER --db NEW_LOCATION   (into a new store only)
 
 Passwords are read from standard input only (never an argument: it would be in the shell's
 history and the process list). The database is the one ``NVCRP_DB`` names, or ``--db PATH``
@@ -21,7 +23,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from store import accounts, sign_in
+from store import accounts, backup, sign_in
 from store.accounts import AccountError
 from store.connection import DatabaseBusy, open_db
 from store.reference import load_reference
@@ -43,8 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m store", description="Manage the store.")
     parser.add_argument("--db", default=None, metavar="PATH", help=DB_HELP)
     db = _db_option()
-    users = parser.add_subparsers(dest="area", required=True).add_parser(
+    areas = parser.add_subparsers(dest="area", required=True)
+    users = areas.add_parser(
         "users", help="accounts", parents=[db]).add_subparsers(dest="command", required=True)
+    backup.add_commands(areas, db)
     add = users.add_parser("add", help="add an account", parents=[db])
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=accounts.ROLES)
@@ -124,6 +128,8 @@ def _run(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.area in ("backup", "restore"):
+        return backup.run_command(args)
     try:
         con = open_db(db_location(args.db) if args.db else settings().db_path)
     except StoreLocationError as exc:

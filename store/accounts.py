@@ -22,6 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from store.audit import audit
 from store.password_rules import password_problem
+from store.writes import transaction
 
 ROLES = ("viewer", "analyst", "briefing", "admin")
 AUTH_KINDS = ("local", "oidc")
@@ -157,21 +158,16 @@ def create_user(con: duckdb.DuckDBPyConnection, name: str, *, role: str, by: str
             raise AccountError("A local account needs a first password.")
         check_password_rules(name, password)
     hashed = hash_password(password) if auth == "local" and password else None
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(
+    with transaction(con) as w:
+        w.execute(
             "INSERT INTO user_account (name, display_name, role, forces, navcis, password_hash, "
             "auth, email, must_change_password, disabled, created_at, created_by) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?)",
             [name, (display_name or name).strip(), role, list(forces), navcis, hashed, auth,
              email.strip() if email else None, must_change and auth == "local",
              now or datetime.now(), by])
-        audit(con, by, "account_add", {"name": name, "role": role, "forces": list(forces),
-                                       "navcis": navcis, "auth": auth})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        audit(w, by, "account_add", {"name": name, "role": role, "forces": list(forces),
+                                     "navcis": navcis, "auth": auth})
     return get_user(con, name)  # type: ignore[return-value]
 
 
@@ -181,14 +177,9 @@ def _update(con: duckdb.DuckDBPyConnection, name: str, sql: str, params: list[An
     if get_user(con, name) is None:
         raise AccountError(f"There is no account named '{name}'. List them with "
                            "'python -m store users list'.")
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(sql, [*params, name.strip().lower()])
-        audit(con, by, action, {"name": name.strip().lower(), **detail})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    with transaction(con) as w:
+        w.execute(sql, [*params, name.strip().lower()])
+        audit(w, by, action, {"name": name.strip().lower(), **detail})
     return get_user(con, name)  # type: ignore[return-value]
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import duckdb
 
+from store.writes import Writer, writing
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
@@ -19,7 +21,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def audit(
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | Writer,
     who: str,
     action: str,
     detail: dict[str, Any],
@@ -27,9 +29,11 @@ def audit(
     data_version: int | None = None,
 ) -> int:
     """Append one audit row and return its id. Runs inside the caller's transaction, if any."""
-    row = con.execute(
-        "INSERT INTO audit (id, at_time, who, action, detail, marking, data_version) "
-        "VALUES (nextval('audit_id_seq'), ?, ?, ?, ?, ?, ?) RETURNING id",
-        [datetime.now(), who, action, json.dumps(detail, default=_jsonable), marking, data_version],
-    ).fetchone()
+    with writing(con) as w:
+        row = w.execute(
+            "INSERT INTO audit (id, at_time, who, action, detail, marking, data_version) "
+            "VALUES (nextval('audit_id_seq'), ?, ?, ?, ?, ?, ?) RETURNING id",
+            [datetime.now(), who, action, json.dumps(detail, default=_jsonable), marking,
+             data_version],
+        ).fetchone()
     return int(row[0])  # type: ignore[index]

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from store.archive import make_private
-from store.settings import settings_for
+from store.settings import is_postgres, settings_for
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 PRIVATE_UMASK = 0o077
@@ -62,7 +62,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def open_db(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating if need be) and migrate the database at ``path``."""
+    """Open (creating if need be) and migrate the store at ``path``: a DuckDB file, or a
+    PostgreSQL URL, for which this returns a cursor on the process's working copy
+    (``store.mirror``) after creating or upgrading the PostgreSQL schema."""
+    if is_postgres(path):
+        return _open_shared(str(path), read_only=read_only)
     path = Path(path)
     if not read_only:
         keep_private()
@@ -81,6 +85,39 @@ def open_db(path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     if not read_only:
         migrate(con)
     return con
+
+
+def _open_shared(url: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    from store import mirror, postgres
+
+    if read_only:
+        if postgres.missing_schema(url):
+            raise postgres.StoreUnreachable(
+                f"The PostgreSQL store {postgres.shown(url)} has no dashboard tables yet: load "
+                "reference data or returns into it first (python -m loaders ingest … --db URL).")
+    else:
+        keep_private()
+        postgres.migrate(url)
+        make_private(settings_for(url).archive_dir)
+    return mirror.for_url(url).con.cursor()
+
+
+def missing_store(location: str | Path) -> str | None:
+    """What to tell someone who names a DuckDB file that does not exist (a command that only
+    reads would otherwise create an empty one); None when there is something to open."""
+    if is_postgres(location) or Path(location).exists():
+        return None
+    return f"No database at {location}: load returns first (python -m loaders) or give --db."
+
+
+def keep_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring a shared store's working copy up to date (one round trip when nothing changed);
+    nothing to do for a DuckDB file. The web app calls it once per page run."""
+    from store.mirror import mirror_of
+
+    found = mirror_of(con)
+    if found is not None:
+        found.refresh()
 
 
 def keep_private() -> None:

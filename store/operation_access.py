@@ -14,6 +14,7 @@ import pandas as pd
 
 from store.accounts import ROLES, AccountError, get_user
 from store.audit import audit
+from store.writes import transaction
 
 GRANTEE_KINDS = ("role", "user")
 
@@ -58,29 +59,19 @@ def grant(con: duckdb.DuckDBPyConnection, operation: str, kind: str, grantee: st
     """Let a role or an account see a restricted operation (audited; repeating is harmless)."""
     grantee = grantee.strip().lower()
     _check(con, operation, kind, grantee)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("INSERT INTO operation_access VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    [operation, kind, grantee, datetime.now(), by])
-        audit(con, by, "access_grant", {"operation": operation, kind: grantee})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    with transaction(con) as w:
+        w.execute("INSERT INTO operation_access VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                  [operation, kind, grantee, datetime.now(), by])
+        audit(w, by, "access_grant", {"operation": operation, kind: grantee})
 
 
 def revoke(con: duckdb.DuckDBPyConnection, operation: str, kind: str, grantee: str, *,
            by: str) -> None:
     """Withdraw a grant (audited)."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM operation_access WHERE operation = ? AND grantee_kind = ? "
-                    "AND grantee = ?", [operation, kind, grantee.strip().lower()])
-        audit(con, by, "access_revoke", {"operation": operation, kind: grantee})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    with transaction(con) as w:
+        w.execute("DELETE FROM operation_access WHERE operation = ? AND grantee_kind = ? "
+                  "AND grantee = ?", [operation, kind, grantee.strip().lower()])
+        audit(w, by, "access_revoke", {"operation": operation, kind: grantee})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import pandas as pd
 
 from store.names import normalise_force_name
 from store.settings import REFERENCE_DIR
+from store.writes import Writer, transaction
 
 # Grant recipients and return senders that are not police forces.
 NATIONAL_BODIES = frozenset({"navcis", "opal", "police-cpi", "nvcrp"})
@@ -245,23 +246,10 @@ def _check_allocations(allocations: ReferenceFile, grants: ReferenceFile) -> Non
                              "Make the lines add up to the grant.")
 
 
-def _table_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-    rows = con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                       "WHERE table_name = ? AND table_schema = 'main'", [table]).fetchall()
-    return {name: kind for name, kind in rows}
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+def _insert(w: Writer, table: str, frame: pd.DataFrame) -> None:
     # Identifiers come from SPECS and the schema, never from file contents; values are bound
-    # through the registered frame and cast to the column types declared in the migration.
-    types = _table_types(con, table)
-    select = ", ".join(f'CAST("{c}" AS {types[c]}) AS "{c}"' for c in frame.columns)
-    names = ", ".join(f'"{c}"' for c in frame.columns)
-    con.register("reference_rows", frame)
-    try:
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {select} FROM reference_rows")  # noqa: S608
-    finally:
-        con.unregister("reference_rows")
+    # and read as the column types declared in the migration.
+    w.append(table, frame, cast=True)
 
 
 def load_reference(con: duckdb.DuckDBPyConnection,
@@ -269,23 +257,55 @@ def load_reference(con: duckdb.DuckDBPyConnection,
     """Load every reference file in one transaction; rows written per table (0: kept as edited)."""
     files = read_reference_files(directory)
     written: dict[str, int] = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con) as w:
         for spec in SPECS:
             present = con.execute(f"SELECT count(*) FROM {spec.table}").fetchone()  # noqa: S608
             if spec.editable and present and present[0] > 0:
                 written[spec.table] = 0
                 continue
             frame = files[spec.table].frame()
-            con.execute(f"DELETE FROM {spec.table}")  # noqa: S608
+            if _unchanged(con, spec.table, frame):
+                written[spec.table] = 0    # nothing to write: other processes need not refetch
+                continue
+            w.execute(f"DELETE FROM {spec.table}")  # noqa: S608
             try:
-                _insert(con, spec.table, frame)
-            except duckdb.Error as exc:
+                _insert(w, spec.table, frame)
+            except Exception as exc:
+                if not _bad_value(exc):
+                    raise
                 raise ValueError(f"{spec.file}: a value does not fit its column ({exc}). "
                                  "Correct the file and restart.") from exc
             written[spec.table] = len(frame)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return written
+
+
+def _bad_value(exc: Exception) -> bool:
+    if isinstance(exc, duckdb.Error):
+        return True
+    import psycopg
+
+    return isinstance(exc, psycopg.DataError)
+
+
+def _unchanged(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> bool:
+    """Whether ``table`` already holds exactly ``frame``'s rows (shared store only: a DuckDB
+    file is rewritten as before, which costs nothing to anyone else)."""
+    from store.writes import is_shared
+
+    if not is_shared(con) or frame.empty:
+        return False
+    names = ", ".join(f'"{c}"' for c in frame.columns)
+    types = con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                        "WHERE table_name = ? AND table_schema = 'main'", [table]).fetchall()
+    kinds = dict(types)
+    select = ", ".join(f'CAST("{c}" AS {kinds[c]})' for c in frame.columns)
+    con.register("reference_rows", frame)
+    try:
+        # Identifiers from SPECS and the schema only.
+        differ = con.execute(
+            f"SELECT count(*) FROM ((SELECT {select} FROM reference_rows EXCEPT ALL "  # noqa: S608
+            f"SELECT {names} FROM {table}) UNION ALL (SELECT {names} FROM {table} EXCEPT ALL "
+            f"SELECT {select} FROM reference_rows))").fetchall()
+    finally:
+        con.unregister("reference_rows")
+    return bool(differ) and differ[0][0] == 0

@@ -17,6 +17,7 @@ import pandas as pd
 
 from store.audit import audit
 from store.reference import CONVERTERS, KEYS, SPECS, FileSpec, _insert
+from store.writes import transaction
 
 EDITABLE = {s.table: s for s in SPECS if s.table in ("pillar", "operation", "grant_fund",
                                                       "allocation")}
@@ -150,14 +151,9 @@ def save_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, 
         return changes
     text = pd.DataFrame([{c: (_text(v) or None) for c, v in r.items()} for r in rows],
                         columns=list(spec.columns), dtype=object)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(f"DELETE FROM {table}")  # noqa: S608 - table is one of EDITABLE
-        _insert(con, table, text)
-        audit(con, by, "reference_edit", {"table": table, **changes})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    with transaction(con) as w:
+        w.execute(f"DELETE FROM {table}")  # noqa: S608 - table is one of EDITABLE
+        _insert(w, table, text)
+        audit(w, by, "reference_edit", {"table": table, **changes})
     return changes
 

@@ -38,6 +38,7 @@ from store.accounts import (
     stored_hash,
 )
 from store.audit import audit
+from store.writes import transaction
 
 WINDOW = timedelta(minutes=15)
 
@@ -130,19 +131,14 @@ def waits(con: duckdb.DuckDBPyConnection, name: str, client: Client,
 def _record(con: duckdb.DuckDBPyConnection, name: str, client: Client, outcome: str,
             now: datetime, action: str, detail: dict[str, Any]) -> None:
     """The attempt row and its audit row, together or not at all."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("INSERT INTO sign_in_attempt (id, at_time, name, session_id, outcome, "
-                    "address) VALUES (nextval('sign_in_attempt_id_seq'), ?, ?, ?, ?, ?)",
-                    [now, name, client.session_id, outcome, client.address])
+    with transaction(con) as w:
+        w.execute("INSERT INTO sign_in_attempt (id, at_time, name, session_id, outcome, "
+                  "address) VALUES (nextval('sign_in_attempt_id_seq'), ?, ?, ?, ?, ?)",
+                  [now, name, client.session_id, outcome, client.address])
         if outcome == "success":
-            con.execute("UPDATE user_account SET last_sign_in = ? WHERE name = ?", [now, name])
-        audit(con, name, action, {"session": client.session_id[:12], "address": client.address,
-                                  **detail})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+            w.execute("UPDATE user_account SET last_sign_in = ? WHERE name = ?", [now, name])
+        audit(w, name, action, {"session": client.session_id[:12], "address": client.address,
+                                **detail})
 
 
 def _refused_message(until: datetime) -> str:
@@ -218,16 +214,11 @@ def unlock(con: duckdb.DuckDBPyConnection, name: str, *, by: str,
         "outcome = 'failure' AND at_time > ?", [name, now - 2 * WINDOW]).fetchall()
     waiting = sum(1 for session, address in clients
                   if waits(con, name, Client(session, address), now))
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("INSERT INTO sign_in_attempt (id, at_time, name, session_id, outcome) "
-                    "VALUES (nextval('sign_in_attempt_id_seq'), ?, ?, ?, 'cleared')",
-                    [now, name, by])
-        audit(con, by, "sign_in_unlock", {"name": name, "clients_waiting": waiting})
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    with transaction(con) as w:
+        w.execute("INSERT INTO sign_in_attempt (id, at_time, name, session_id, outcome) "
+                  "VALUES (nextval('sign_in_attempt_id_seq'), ?, ?, ?, 'cleared')",
+                  [now, name, by])
+        audit(w, by, "sign_in_unlock", {"name": name, "clients_waiting": waiting})
     return waiting
 
 

@@ -8,21 +8,21 @@ runs inside whatever transaction the connection has open.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from itertools import count
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import duckdb
 import pandas as pd
+
+from store.writes import Writer, writing
 
 # Tables that hold submitted figures: a rejected upload must leave every one unchanged.
 DATA_TABLES = ("submission", "value", "vehicle", "container", "spend_line")
 DETAIL_TABLES = ("vehicle", "container", "spend_line")
 VALUE_COLUMNS = ("measure", "day", "port", "value", "qualifier", "note", "sheet", "row", "col")
 ISSUE_COLUMNS = ("code", "severity", "sheet", "row", "col", "header", "value", "message")
+SHARED_GRACE = timedelta(minutes=15)
 INTERRUPTED = "The upload was interrupted before it finished (the program stopped). Nothing from it was saved: upload the file again."
-
-_frame_names = count(1)
 
 
 def data_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -63,12 +63,13 @@ def start_upload(
 
     ``at`` defaults to now; the demo data passes the date each illustrative file was "sent".
     """
-    row = con.execute(
-        "INSERT INTO upload (id, sha256, original_name, size_bytes, uploaded_by, uploaded_at, "
-        "outcome, archive_path, message) VALUES (nextval('upload_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?) "
-        "RETURNING id",
-        [sha, name, size, user, at or datetime.now(), outcome, archive_path, message],
-    ).fetchone()
+    with writing(con) as w:
+        row = w.execute(
+            "INSERT INTO upload (id, sha256, original_name, size_bytes, uploaded_by, uploaded_at, "
+            "outcome, archive_path, message) VALUES (nextval('upload_id_seq'), ?, ?, ?, ?, ?, ?, "
+            "?, ?) RETURNING id",
+            [sha, name, size, user, at or datetime.now(), outcome, archive_path, message],
+        ).fetchone()
     return int(row[0])  # type: ignore[index]
 
 
@@ -78,12 +79,13 @@ def finish_upload(
     values_stored: int | None = None,
 ) -> None:
     """Move an upload from 'in_progress' to its final outcome (the one update the store allows)."""
-    con.execute(
-        "UPDATE upload SET outcome = ?, message = ?, return_kind = coalesce(?, return_kind), "
-        "return_key = coalesce(?, return_key), rows_read = coalesce(?, rows_read), "
-        "values_stored = coalesce(?, values_stored) WHERE id = ?",
-        [outcome, message, return_kind, return_key, rows_read, values_stored, upload_id],
-    )
+    with writing(con) as w:
+        w.execute(
+            "UPDATE upload SET outcome = ?, message = ?, return_kind = coalesce(?, return_kind), "
+            "return_key = coalesce(?, return_key), rows_read = coalesce(?, rows_read), "
+            "values_stored = coalesce(?, values_stored) WHERE id = ?",
+            [outcome, message, return_kind, return_key, rows_read, values_stored, upload_id],
+        )
 
 
 def insert_issues(
@@ -120,16 +122,17 @@ def insert_submission(
 ) -> int:
     """Append a submission row for ``parsed`` (a ``loaders.returns.records.ParsedReturn``);
     returns its id."""
-    row = con.execute(
-        "INSERT INTO submission (id, upload_id, return_key, return_kind, operation, submitter, "
-        "grant_ref, period, version, supersedes, data_as_of, received_at, layout_version, contact) "
-        "VALUES (nextval('submission_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        # A submission is received when its upload was.
-        "(SELECT uploaded_at FROM upload WHERE id = ?), ?, ?) RETURNING id",
-        [upload_id, return_key, parsed.kind, parsed.operation, parsed.submitter, parsed.grant_ref,
-         parsed.period, version, supersedes, data_as_of, upload_id, parsed.layout_version,
-         parsed.contact],
-    ).fetchone()
+    with writing(con) as w:
+        row = w.execute(
+            "INSERT INTO submission (id, upload_id, return_key, return_kind, operation, "
+            "submitter, grant_ref, period, version, supersedes, data_as_of, received_at, "
+            "layout_version, contact) VALUES (nextval('submission_id_seq'), ?, ?, ?, ?, ?, ?, ?, "
+            # A submission is received when its upload was.
+            "?, ?, ?, (SELECT uploaded_at FROM upload WHERE id = ?), ?, ?) RETURNING id",
+            [upload_id, return_key, parsed.kind, parsed.operation, parsed.submitter,
+             parsed.grant_ref, parsed.period, version, supersedes, data_as_of, upload_id,
+             parsed.layout_version, parsed.contact],
+        ).fetchone()
     return int(row[0])  # type: ignore[index]
 
 
@@ -160,15 +163,10 @@ def insert_details(
     return stored
 
 
-def _append(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """INSERT … BY NAME from a registered frame: one statement, types cast by the table."""
-    name = f"_frame_{next(_frame_names)}"
-    con.register(name, frame)
-    try:
-        # Both names are ours: 'value', 'upload_issue' or a DETAIL_TABLES entry, and a counter.
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {name}")  # noqa: S608
-    finally:
-        con.unregister(name)
+def _append(con: duckdb.DuckDBPyConnection | Writer, table: str, frame: pd.DataFrame) -> None:
+    """All of a frame's rows by column name in one go, types cast by the table."""
+    with writing(con) as w:
+        w.append(table, frame)
 
 
 def submission_values(con: duckdb.DuckDBPyConnection, submission_id: int) -> pd.DataFrame:
@@ -192,14 +190,19 @@ def recover_interrupted(con: duckdb.DuckDBPyConnection) -> list[int]:
 
     Call at start-up, before anything else writes: an upload still in progress then cannot
     belong to a live ingest. Its transaction never committed, so none of its rows exist.
+    A shared store has other processes ingesting as this one starts: there only uploads begun
+    more than ``SHARED_GRACE`` ago (far longer than a parse may take) are taken as stopped.
     """
+    from store.writes import is_shared
+
+    before = datetime.now() - SHARED_GRACE if is_shared(con) else datetime.max
     ids = [r[0] for r in con.execute(
-        "SELECT id FROM upload WHERE outcome = 'in_progress' ORDER BY id").fetchall()]
+        "SELECT id FROM upload WHERE outcome = 'in_progress' AND uploaded_at < ? ORDER BY id",
+        [before]).fetchall()]
     if ids:
-        con.execute(
-            "UPDATE upload SET outcome = 'failed', message = ? WHERE outcome = 'in_progress'",
-            [INTERRUPTED],
-        )
+        with writing(con) as w:
+            w.execute("UPDATE upload SET outcome = 'failed', message = ? WHERE outcome = "
+                      "'in_progress' AND id IN (SELECT unnest(?))", [INTERRUPTED, ids])
     return ids
 
 

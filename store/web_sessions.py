@@ -17,7 +17,6 @@ seconds since 1970 by the caller's clock.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import secrets
@@ -29,6 +28,7 @@ from typing import TypeVar
 import duckdb
 
 from store.accounts import get_user, stored_hash
+from store.writes import is_conflict, transaction, writing
 
 HANDOVER_S = 60.0           # a token left unused longer than this is refused
 TOUCH_EVERY_S = 15.0        # activity is written at most this often per session
@@ -118,34 +118,37 @@ def start(con: duckdb.DuckDBPyConnection, *, name: str, method: str, started_at:
 
 def _insert(con: duckdb.DuckDBPyConnection, session_key: str, name: str, method: str,
             started_at: float, fingerprint: str, now: float) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM web_session WHERE coalesce(ended_at, last_seen) < ?",
-                    [now - FORGET_AFTER_S])
-        con.execute("INSERT INTO web_session (id_hash, name, method, started_at, last_seen, "
-                    "credential) VALUES (?, ?, ?, ?, ?, ?)",
-                    [session_key, name, method, started_at, now, fingerprint])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+    with transaction(con) as w:
+        w.execute("DELETE FROM web_session WHERE coalesce(ended_at, last_seen) < ?",
+                  [now - FORGET_AFTER_S])
+        w.execute("INSERT INTO web_session (id_hash, name, method, started_at, last_seen, "
+                  "credential) VALUES (?, ?, ?, ?, ?, ?)",
+                  [session_key, name, method, started_at, now, fingerprint])
 
 
 def touch(con: duckdb.DuckDBPyConnection, session_key: str, now: float) -> None:
     """Note activity; written at most every ``TOUCH_EVERY_S``. A clash with another tab's
     write at the same moment is ignored: that tab has just noted activity too."""
-    with contextlib.suppress(duckdb.TransactionException):
-        con.execute("UPDATE web_session SET last_seen = ? WHERE id_hash = ? AND ended_at IS "
-                    "NULL AND last_seen < ?", [now, session_key, now - TOUCH_EVERY_S])
+    due = con.execute("SELECT count(*) FROM web_session WHERE id_hash = ? AND ended_at IS NULL "
+                      "AND last_seen < ?", [session_key, now - TOUCH_EVERY_S]).fetchall()
+    if not due or not due[0][0]:
+        return      # written less than TOUCH_EVERY_S ago: no write (nor, when shared, a round trip)
+    try:
+        with writing(con) as w:
+            w.execute("UPDATE web_session SET last_seen = ? WHERE id_hash = ? AND ended_at IS "
+                      "NULL AND last_seen < ?", [now, session_key, now - TOUCH_EVERY_S])
+    except Exception as exc:
+        if not is_conflict(exc):
+            raise
 
 
 def end(con: duckdb.DuckDBPyConnection, session_key: str, reason: str, now: float) -> None:
     """End a live session for every tab; an ended session keeps its first reason."""
     if reason not in REASONS:
         raise ValueError(f"'{reason}' is not a reason to end a session: use one of {REASONS}.")
-    _retrying(lambda: con.execute(
-        "UPDATE web_session SET ended_at = ?, ended_reason = ? WHERE id_hash = ? AND ended_at "
-        "IS NULL", [now, reason, session_key]))
+    _retrying(lambda: _write(
+        con, "UPDATE web_session SET ended_at = ?, ended_reason = ? WHERE id_hash = ? AND "
+        "ended_at IS NULL", [now, reason, session_key]))
 
 
 def restamp(con: duckdb.DuckDBPyConnection, session_key: str) -> str:
@@ -153,8 +156,8 @@ def restamp(con: duckdb.DuckDBPyConnection, session_key: str) -> str:
     (every other one has the old fingerprint and ends). Returns the new fingerprint."""
     row = get(con, session_key)
     fingerprint = credential(con, row.name) if row else ""
-    _retrying(lambda: con.execute("UPDATE web_session SET credential = ? WHERE id_hash = ?",
-                                  [fingerprint, session_key]))
+    _retrying(lambda: _write(con, "UPDATE web_session SET credential = ? WHERE id_hash = ?",
+                             [fingerprint, session_key]))
     return fingerprint
 
 
@@ -162,20 +165,21 @@ def offer(con: duckdb.DuckDBPyConnection, *, name: str, method: str, started_at:
           browser: str, now: float) -> str:
     """A one-time token that ``take`` turns into a session for ``browser`` (its cookie)."""
     token = new_secret()
-    con.execute("DELETE FROM session_handover WHERE created_at < ?", [now - HANDOVER_S])
-    con.execute("INSERT INTO session_handover (token_hash, name, method, started_at, "
-                "credential, browser_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [key(token), name, method, started_at, credential(con, name), key(browser),
-                 now])
+    fingerprint = credential(con, name)
+    with transaction(con) as w:
+        w.execute("DELETE FROM session_handover WHERE created_at < ?", [now - HANDOVER_S])
+        w.execute("INSERT INTO session_handover (token_hash, name, method, started_at, "
+                  "credential, browser_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  [key(token), name, method, started_at, fingerprint, key(browser), now])
     return token
 
 
 def take(con: duckdb.DuckDBPyConnection, token: str, browser: str, now: float) -> str | None:
     """The session secret for a token offered to this browser less than ``HANDOVER_S`` ago;
     None otherwise. The token is used up either way."""
-    rows = _retrying(lambda: con.execute(
-        "DELETE FROM session_handover WHERE token_hash = ? RETURNING name, method, "
-        "started_at, credential, browser_hash, created_at", [key(token)]).fetchall())
+    rows = _retrying(lambda: _write(
+        con, "DELETE FROM session_handover WHERE token_hash = ? RETURNING name, method, "
+        "started_at, credential, browser_hash, created_at", [key(token)]))
     if not rows:
         return None
     name, method, started_at, fingerprint, browser_hash, created_at = rows[0]
@@ -186,13 +190,20 @@ def take(con: duckdb.DuckDBPyConnection, token: str, browser: str, now: float) -
                  fingerprint=fingerprint, now=now)
 
 
+def _write(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[tuple]:
+    """One write statement on its own; the rows it returns (RETURNING), if any."""
+    with writing(con) as w:
+        cur = w.execute(sql, params)
+        return cur.fetchall() if cur.description else []
+
+
 def _retrying(action: Callable[[], T], attempts: int = 5) -> T:
     """Run a write again when another thread's write to the same row won the race."""
     for attempt in range(attempts):
         try:
             return action()
-        except duckdb.TransactionException:
-            if attempt == attempts - 1:
+        except Exception as exc:
+            if not is_conflict(exc) or attempt == attempts - 1:
                 raise
             time.sleep(0.01 * (attempt + 1))
     raise AssertionError("unreachable")

@@ -11,7 +11,7 @@ import threading
 import duckdb
 import streamlit as st
 
-from store.connection import lock_down, open_db
+from store.connection import keep_current, lock_down, open_db
 from store.operation_access import scoped
 from store.reference import load_reference
 from store.settings import settings
@@ -40,8 +40,12 @@ def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor that reads everything: for signing in, the audit trail and administrators.
 
     Pages read through ``person_cursor`` instead (``ui.shell.page_setup`` hands it over).
+    With a shared PostgreSQL store, the working copy is first brought up to date, so a
+    sign-out or an upload made through another server process counts at once.
     """
-    return shared_connection(str(settings().db_path)).cursor()
+    con = shared_connection(str(settings().db_path))
+    keep_current(con)
+    return con.cursor()
 
 
 def person_cursor(role: str, operations: frozenset[str], name: str) -> duckdb.DuckDBPyConnection:
@@ -53,7 +57,9 @@ def person_cursor(role: str, operations: frozenset[str], name: str) -> duckdb.Du
     """
     if role == "admin":
         return cursor()
-    return scoped(shared_connection(str(settings().db_path)), operations, name)
+    con = shared_connection(str(settings().db_path))
+    keep_current(con)
+    return scoped(con, operations, name)
 
 
 def writer_cursor() -> duckdb.DuckDBPyConnection:

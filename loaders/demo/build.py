@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from loaders.demo.figures import SEED, Figure, ForceReturnPlan
 from loaders.demo.ports import PortsReturnPlan, ports_returns
 from loaders.demo.spend import SpendReturnPlan, local_returns, spend_returns
-from loaders.demo.weeks import mistakes, oa2024_first, oa2025_first, resubmissions
+from loaders.demo.weeks import QUERY_REASON, mistakes, oa2024_first, oa2025_first, resubmissions
 from loaders.templates.build import Fill, MeasureFill, build_template, operation_days
 from store.settings import DEMO_DIR, REFERENCE_DIR
 
@@ -199,7 +199,7 @@ def demo_files(directory: Path = DEMO_DIR) -> list[Path]:
     return sorted(found, key=load_order)
 
 
-def build_demo(db_path: Path, *, force: bool = False,
+def build_demo(db_path: Path | str, *, force: bool = False,
                directory: Path = DEMO_DIR) -> list[Any]:
     """A fresh database at ``db_path`` holding the reference data and every demo file.
 
@@ -210,20 +210,39 @@ def build_demo(db_path: Path, *, force: bool = False,
     from loaders.reference.snapshot import Reference
     from store.connection import open_db
     from store.reference import load_reference
-    from store.settings import settings_for
+    from store.settings import is_postgres, settings_for
 
-    db_path = Path(db_path)
-    _make_room(db_path, force)
+    if is_postgres(db_path):
+        _check_empty_shared(str(db_path))
+    else:
+        db_path = Path(db_path)
+        _make_room(db_path, force)
     settings = settings_for(db_path)
     con = open_db(db_path)
     try:
         load_reference(con)
         ref = Reference.from_db(con)
+        # Loaded as the command line loads, which saves queried figures; the demo's one
+        # (loaders/demo/weeks.py) is confirmed with the reason an analyst would give.
         return [ingest_file(con, path, user="demo", settings=settings, ref=ref,
-                            received_at=received_on(path, n))
+                            received_at=received_on(path, n), query_reason=QUERY_REASON)
                 for n, path in enumerate(demo_files(directory))]
     finally:
         con.close()
+
+
+def _check_empty_shared(url: str) -> None:
+    """A shared store is never emptied by the demo: it must hold no uploads yet."""
+    from store.connection import open_db
+    from store.postgres import shown
+
+    con = open_db(url)
+    uploads = con.execute("SELECT count(*) FROM upload").fetchone()
+    if uploads and uploads[0]:
+        raise FileExistsError(
+            f"The PostgreSQL store {shown(url)} already holds {uploads[0]} uploads: the "
+            "illustrative demo is built only into an empty database. Create a new database "
+            "for it (createdb) and name that one.")
 
 
 def _make_room(db_path: Path, force: bool) -> None:

@@ -10,7 +10,6 @@ audit row. An upload left 'in_progress' by a killed process is marked failed at 
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,6 +20,9 @@ import duckdb
 
 from loaders.ingest.access import may_hear_of
 from loaders.ingest.changes import removal_key, removals, unconfirmed
+from loaders.ingest.plausibility import is_query, queried_sentence, query_key
+from loaders.ingest.plausibility import queries as plausibility_queries
+from loaders.ingest.plausibility import unconfirmed as unconfirmed_queries
 from loaders.ingest.resubmission import CODE as REMOVED
 from loaders.ingest.resubmission import (
     accepted_text,
@@ -37,6 +39,7 @@ from store.archive import archive_bytes, display_name, sha256_of
 from store.audit import audit
 from store.connection import data_version
 from store.settings import Settings
+from store.writes import is_conflict, transaction
 
 CONFLICT = ("another upload of this return was saved at the same moment; nothing from this "
             "file was saved. Upload it again.")
@@ -70,6 +73,15 @@ class IngestResult:
         """What to pass back as ``confirm_removals`` once the person has confirmed these."""
         return frozenset(removal_key(c) for c in self.removed)
 
+    @property
+    def queries(self) -> list[Issue]:
+        """Figures far from what is plausible (``loaders.ingest.plausibility``)."""
+        return [i for i in self.issues if is_query(i)]
+
+    def query_keys(self) -> frozenset[str]:
+        """What to pass back as ``confirm_queries`` once the person has confirmed these."""
+        return frozenset(query_key(i) for i in self.queries)
+
     def as_dict(self) -> dict[str, Any]:
         """The command line's JSON object for this file."""
         return {
@@ -82,6 +94,23 @@ class IngestResult:
                         "column": i.column, "header": i.header, "value": i.value,
                         "message": i.message} for i in self.issues],
         }
+
+
+@dataclass(frozen=True)
+class Consent:
+    """What the person agreed to: the removals and queries confirmed, and the reason given for
+    the queries (with the reference data, for names)."""
+
+    ref: Any
+    removals: bool | Collection[str]
+    queries: bool | Collection[str]
+    reason: str = ""
+
+    def unconfirmed_queries(self, issues: list[Issue]) -> list[Issue]:
+        """Queries not confirmed; on the upload page a confirmation counts only with a reason."""
+        if self.queries is not True and not self.reason:
+            return [i for i in issues if is_query(i)]
+        return unconfirmed_queries(issues, self.queries)
 
 
 class _Conflict(RuntimeError):
@@ -105,6 +134,7 @@ def ingest_file(
     ref: Any | None = None, confirm_replace: bool = True, dry_run: bool = False,
     received_at: datetime | None = None, submitter: Any | None = None,
     confirm_removals: bool | Collection[str] = True,
+    confirm_queries: bool | Collection[str] = True, query_reason: str | None = None,
 ) -> IngestResult:
     """Check the file at ``path`` and, unless ``dry_run``, record it (see the module docstring).
 
@@ -116,11 +146,17 @@ def ingest_file(
     removes, warning about each removal (the command line); False stops at
     'needs_confirmation' if anything would be removed; a set of ``removal_key``s saves only if
     every removal is one of them (what the person saw and confirmed on the upload page).
+
+    ``confirm_queries`` (``loaders.ingest.plausibility``) works the same for figures queried
+    as implausible: True saves them, listed as issues of severity 'query' (the command line);
+    a set of ``query_key``s saves only if every query is one of them and ``query_reason`` is
+    given (the upload page). A reason given is audited as 'query_confirmed'.
     """
     path = Path(path)
     return ingest_bytes(con, path.read_bytes(), path.name, user=user, settings=settings, ref=ref,
                         confirm_replace=confirm_replace, dry_run=dry_run, received_at=received_at,
-                        submitter=submitter, confirm_removals=confirm_removals)
+                        submitter=submitter, confirm_removals=confirm_removals,
+                        confirm_queries=confirm_queries, query_reason=query_reason)
 
 
 def ingest_bytes(
@@ -128,6 +164,7 @@ def ingest_bytes(
     ref: Any | None = None, confirm_replace: bool = True, dry_run: bool = False,
     received_at: datetime | None = None, submitter: Any | None = None,
     confirm_removals: bool | Collection[str] = True,
+    confirm_queries: bool | Collection[str] = True, query_reason: str | None = None,
 ) -> IngestResult:
     """As ``ingest_file`` for bytes already in memory (the upload page's file).
 
@@ -173,7 +210,8 @@ def ingest_bytes(
             return _reject(con, result, user, settings)
         if not confirm_replace and subs.latest_submission(con, parsed.return_key or ""):
             return _wait(con, parsed, result, user, settings, ref)
-        return _save_with_retry(con, parsed, result, user, settings, (ref, confirm_removals))
+        consent = Consent(ref, confirm_removals, confirm_queries, (query_reason or "").strip())
+        return _save_with_retry(con, parsed, result, user, settings, consent)
     except Exception as exc:  # noqa: BLE001 - any failure must leave the upload marked failed
         _finish_failed(con, result, user, settings, _failure_text(exc))
         return result
@@ -228,7 +266,14 @@ def _check(
     result.issues = _merged(result.issues, parsed.issues, store_issues(con, parsed, name, ref),
                             access)
     result.return_key = parsed.return_key
-    return None if has_errors(result.issues) else parsed
+    if has_errors(result.issues):
+        return None
+    visible = None
+    if submitter is not None:
+        from store.operation_access import visible_operations
+        visible = visible_operations(con, submitter.role, submitter.name)
+    result.issues += plausibility_queries(con, parsed, ref, visible)
+    return parsed
 
 
 def _merged(*groups: list[Issue]) -> list[Issue]:
@@ -249,16 +294,14 @@ def _wait(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, result: IngestRe
 
 def _save_with_retry(
     con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, result: IngestResult, user: str,
-    settings: Settings, consent: tuple[Any, bool | Collection[str]],
+    settings: Settings, consent: Consent,
 ) -> IngestResult:
-    """Write the submission; on a clash with a concurrent upload re-read the version once.
-
-    ``consent``: the reference data (for names) and the removals confirmed."""
+    """Write the submission; on a clash with a concurrent upload re-read the version once."""
     for attempt in (1, 2):
         try:
             return _save(con, parsed, result, user, settings, consent)
         except _Unconfirmed:
-            return _wait(con, parsed, result, user, settings, consent[0])
+            return _wait(con, parsed, result, user, settings, consent.ref)
         except _AlreadySaved as saved:
             return _duplicate(con, result, saved.earlier, b"", user, settings, record=True)
         except _Conflict:
@@ -273,47 +316,52 @@ def _save_with_retry(
 
 def _save(
     con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, result: IngestResult, user: str,
-    settings: Settings, consent: tuple[Any, bool | Collection[str]],
+    settings: Settings, consent: Consent,
 ) -> IngestResult:
-    """ONE transaction: submission, figures, detail rows, warnings, upload accepted, audit."""
+    """ONE transaction: submission, figures, detail rows, warnings, queries, upload accepted,
+    audit (and the queries' confirmation, when given with a reason)."""
     key = parsed.return_key or ""
-    ref, confirmed = consent
-    con.execute("BEGIN TRANSACTION")
+    ref, confirmed = consent.ref, consent.removals
+    if consent.unconfirmed_queries(result.issues):
+        raise _Unconfirmed("queries not confirmed")
     try:
-        # Checked again inside the transaction: the same file offered twice at once must not
-        # become two versions when the other upload committed after this one's first check.
-        earlier = subs.accepted_upload_for(con, result.sha256)
-        if earlier:
-            raise _AlreadySaved(earlier)
-        # Compared with the version current now, inside the transaction: a removal confirmed
-        # against an older version does not cover one a newer version brought.
-        previous, changed = previous_and_changes(con, parsed, ref)
-        if unconfirmed(changed, confirmed):
-            raise _Unconfirmed("removals not confirmed")
-        version = previous["version"] + 1 if previous else 1
-        # A retry after a clash compares afresh: earlier removal warnings are replaced.
-        result.issues = [i for i in result.issues if i.code != REMOVED] + (
-            removal_issues(parsed, changed, previous["version"]) if previous else [])
-        submission_id = subs.insert_submission(
-            con, upload_id=_uid(result), return_key=key, parsed=parsed, version=version,
-            supersedes=previous["id"] if previous else None,
-            data_as_of=parsed.data_as_of or date.today())
-        stored = subs.insert_values(con, submission_id, parsed.values)
-        subs.insert_details(con, submission_id, parsed.details)
-        subs.insert_issues(con, _uid(result), [i.as_dict() for i in result.issues])
-        result.version, result.values, result.changed = version, stored, changed
-        result.replaces = previous["version"] if previous else None
-        result.return_name = parsed_name(ref, parsed, version)
-        result.outcome = "accepted"
-        result.message = accepted_text(result.file, parsed, ref, version, stored, previous, changed)
-        subs.finish_upload(con, _uid(result), "accepted", message=result.message,
-                           return_kind=parsed.kind, return_key=key, rows_read=parsed.rows_read,
-                           values_stored=stored)
-        _audit(con, result, user, settings)
-        con.execute("COMMIT")
+        with transaction(con):
+            # Checked again inside the transaction: the same file offered twice at once must not
+            # become two versions when the other upload committed after this one's first check.
+            earlier = subs.accepted_upload_for(con, result.sha256)
+            if earlier:
+                raise _AlreadySaved(earlier)
+            # Compared with the version current now, inside the transaction: a removal confirmed
+            # against an older version does not cover one a newer version brought.
+            previous, changed = previous_and_changes(con, parsed, ref)
+            if unconfirmed(changed, confirmed):
+                raise _Unconfirmed("removals not confirmed")
+            version = previous["version"] + 1 if previous else 1
+            # A retry after a clash compares afresh: earlier removal warnings are replaced.
+            result.issues = [i for i in result.issues if i.code != REMOVED] + (
+                removal_issues(parsed, changed, previous["version"]) if previous else [])
+            submission_id = subs.insert_submission(
+                con, upload_id=_uid(result), return_key=key, parsed=parsed, version=version,
+                supersedes=previous["id"] if previous else None,
+                data_as_of=parsed.data_as_of or date.today())
+            stored = subs.insert_values(con, submission_id, parsed.values)
+            subs.insert_details(con, submission_id, parsed.details)
+            subs.insert_issues(con, _uid(result), [i.as_dict() for i in result.issues])
+            result.version, result.values, result.changed = version, stored, changed
+            result.replaces = previous["version"] if previous else None
+            result.return_name = parsed_name(ref, parsed, version)
+            result.outcome = "accepted"
+            result.message = accepted_text(result.file, parsed, ref, version, stored, previous,
+                                           changed) + queried_sentence(
+                result.issues, saved=True, reason=consent.reason or None)
+            subs.finish_upload(con, _uid(result), "accepted", message=result.message,
+                               return_kind=parsed.kind, return_key=key, rows_read=parsed.rows_read,
+                               values_stored=stored)
+            _audit(con, result, user, settings)
+            if result.queries and consent.reason:
+                _audit_queries(con, result, user, settings, consent.reason)
     except Exception as exc:
-        _rollback(con)
-        if _is_conflict(exc):
+        if is_conflict(exc):
             raise _Conflict(str(exc)) from exc
         raise
     return result
@@ -323,18 +371,6 @@ def _uid(result: IngestResult) -> int:
     if result.upload_id is None:
         raise RuntimeError("the upload row was not recorded")
     return result.upload_id
-
-
-def _is_conflict(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return isinstance(exc, (duckdb.TransactionException, duckdb.ConstraintException)) and (
-        "conflict" in text or "duplicate key" in text or "unique" in text)
-
-
-def _rollback(con: duckdb.DuckDBPyConnection) -> None:
-    # A failed COMMIT has already ended the transaction.
-    with contextlib.suppress(duckdb.Error):
-        con.execute("ROLLBACK")
 
 
 def _duplicate(
@@ -370,16 +406,11 @@ def _reject(
 ) -> IngestResult:
     """Mark the upload rejected with all its issues; no data table is touched."""
     _rejected(result)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         subs.insert_issues(con, _uid(result), [i.as_dict() for i in result.issues])
         subs.finish_upload(con, _uid(result), "rejected", message=result.message,
                            return_key=result.return_key)
         _audit(con, result, user, settings)
-        con.execute("COMMIT")
-    except Exception:
-        _rollback(con)
-        raise
     return result
 
 
@@ -396,6 +427,11 @@ def _preview(
     result.outcome = outcome
     result.message = preview_text(result.file, parsed, ref, result.values, previous,
                                   result.changed)
+    if result.queries:
+        # "Nothing has been saved yet." stays the last sentence.
+        head, tail = result.message.rsplit(" Nothing has been saved yet.", 1)
+        result.message = (head + queried_sentence(result.issues, saved=False, reason=None)
+                          + " Nothing has been saved yet." + tail)
     return result
 
 
@@ -427,3 +463,14 @@ def _audit(
               "issues": len(result.issues),
               "at": datetime.now()}
     audit(con, user, "upload", detail, marking=settings.marking, data_version=data_version(con))
+
+
+def _audit_queries(con: duckdb.DuckDBPyConnection, result: IngestResult, user: str,
+                   settings: Settings, reason: str) -> None:
+    """The person's confirmation of the queried figures, with their reason (issue 11)."""
+    detail = {"upload_id": result.upload_id, "return_key": result.return_key,
+              "version": result.version, "reason": reason,
+              "queries": [{k: v for k, v in i.as_dict().items() if k != "severity"}
+                          for i in result.queries]}
+    audit(con, user, "query_confirmed", detail, marking=settings.marking,
+          data_version=data_version(con))
