@@ -129,4 +129,7 @@ def postgres_url(postgres_server: LocalPostgres, request: pytest.FixtureRequest)
     name = f"t_{stem}_{uuid.uuid4().hex[:8]}"
     url = postgres_server.create_database(name)
     yield url
+    from store.mirror import forget
+
+    forget(url)       # this process's working copy and its connections (store.mirror)
     postgres_server.drop_database(name)

@@ -1,5 +1,6 @@
-"""Where the database is: NVCRP_DB and --db accept a DuckDB file path and nothing else, until a
-PostgreSQL store exists (issue 10: 'postgresql://…' used to become a local folder)."""
+"""Where the store is: NVCRP_DB and --db accept a DuckDB file path or a PostgreSQL URL, and
+refuse anything else saying what is accepted (issue 10: 'postgresql://…' used to become a local
+folder)."""
 
 from __future__ import annotations
 
@@ -25,13 +26,35 @@ def test_an_existing_duckdb_file_is_accepted(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("location", [
-    "postgresql://nvcrp@db.example:5432/nvcrp", "postgres://x@y/z", "duckdb:nvcrp.duckdb",
-    "md:nvcrp", "s3://bucket/nvcrp.duckdb", ":memory:", "  "])
-def test_anything_but_a_path_is_refused(location: str) -> None:
-    """URLs, in-memory and blank names are refused saying what is accepted."""
+    "postgresql://nvcrp@db.example:5432/nvcrp", "postgres://x@y/z",
+    "postgresql://nvcrp:secret@db.example/nvcrp?sslmode=require"])
+def test_a_postgresql_url_is_taken_as_it_is(location: str, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared store's URL is kept as written (it is not a path: no folder appears)."""
+    monkeypatch.chdir(tmp_path)
+    assert db_location(location) == location
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("location", [
+    "duckdb:nvcrp.duckdb", "md:nvcrp", "s3://bucket/nvcrp.duckdb", ":memory:", "  ",
+    "mysql://x@y/z", "file:nvcrp.duckdb"])
+def test_anything_but_a_path_or_postgresql_is_refused(location: str) -> None:
+    """Other URLs, in-memory and blank names are refused saying what is accepted."""
     with pytest.raises(StoreLocationError, match="DuckDB database file") as refused:
         db_location(location)
     assert "data/nvcrp.duckdb" in str(refused.value)
+    assert "postgresql://" in str(refused.value)
+
+
+@pytest.mark.parametrize("location", [
+    "postgresql://db.example", "postgresql:nvcrp", "postgres://u:hunter2@db.example"])
+def test_a_malformed_postgresql_url_is_refused_without_its_password(location: str) -> None:
+    """A PostgreSQL URL without a database is refused with the form to use; a password typed
+    in it is never repeated."""
+    with pytest.raises(StoreLocationError, match="postgresql://USER@HOST:PORT/DATABASE") as refused:
+        db_location(location)
+    assert "hunter2" not in str(refused.value)
 
 
 def test_a_folder_is_refused_naming_a_file_inside_it(tmp_path: Path) -> None:
@@ -52,10 +75,15 @@ def test_a_file_that_is_not_duckdb_is_refused(content: bytes, tmp_path: Path) ->
 
 
 def test_nvcrp_db_is_checked_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
-    """settings() refuses a URL in NVCRP_DB as --db does."""
-    monkeypatch.setenv("NVCRP_DB", "postgresql://nvcrp@db.example/nvcrp")
-    with pytest.raises(StoreLocationError, match="not available yet"):
+    """settings() refuses an unknown URL in NVCRP_DB as --db does, and takes a PostgreSQL one
+    with its upload archive in NVCRP_ARCHIVE."""
+    monkeypatch.setenv("NVCRP_DB", "s3://bucket/nvcrp.duckdb")
+    with pytest.raises(StoreLocationError, match="neither a DuckDB database file"):
         settings()
+    monkeypatch.setenv("NVCRP_DB", "postgresql://nvcrp@db.example/nvcrp")
+    monkeypatch.setenv("NVCRP_ARCHIVE", "/srv/nvcrp/uploads")
+    assert settings().db_path == "postgresql://nvcrp@db.example/nvcrp"
+    assert settings().archive_dir == Path("/srv/nvcrp/uploads")
 
 
 def test_test_clock_is_ignored_in_production(tmp_path: Path,
