@@ -8,6 +8,8 @@
     python -m store users unlock NAME         (clear the waits after wrong passwords)
     python -m store backup --out FOLDER       (the store and its upload archive, to a new folder)
     python -m store restore --from FOLDER --db NEW_LOCATION   (into a new store only)
+    python -m store copy --to postgresql://USER@HOST:PORT/DB   (a DuckDB store into an empty
+                                                                shared PostgreSQL store)
 
 Passwords are read from standard input only (never an argument: it would be in the shell's
 history and the process list). The database is the one ``NVCRP_DB`` names, or ``--db PATH``
@@ -30,7 +32,8 @@ from store.reference import load_reference
 from store.settings import StoreLocationError, db_location, settings
 
 BY = "command line"
-DB_HELP = "DuckDB database file (default: NVCRP_DB or data/nvcrp.duckdb)"
+DB_HELP = ("DuckDB database file or postgresql://USER@HOST:PORT/DB (default: NVCRP_DB or "
+           "data/nvcrp.duckdb)")
 
 
 def _db_option() -> argparse.ArgumentParser:
@@ -49,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     users = areas.add_parser(
         "users", help="accounts", parents=[db]).add_subparsers(dest="command", required=True)
     backup.add_commands(areas, db)
+    move = areas.add_parser("copy", parents=[db], help="copy this DuckDB store (--db) into an "
+                            "empty shared PostgreSQL store")
+    move.add_argument("--to", required=True, metavar="URL",
+                      help="the PostgreSQL store, postgresql://USER@HOST:PORT/DB")
     add = users.add_parser("add", help="add an account", parents=[db])
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=accounts.ROLES)
@@ -130,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.area in ("backup", "restore"):
         return backup.run_command(args)
+    if args.area == "copy":
+        return _copy(args)
     try:
         con = open_db(db_location(args.db) if args.db else settings().db_path)
     except StoreLocationError as exc:
@@ -148,6 +157,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         con.close()
     if message:
         print(message)
+    return 0
+
+
+def _copy(args: argparse.Namespace) -> int:
+    from store.copy import CopyRefused, copy_store
+    from store.postgres import StoreUnreachable
+    from store.settings import is_postgres, shown_location
+
+    try:
+        source, target = (db_location(args.db) if args.db else settings().db_path,
+                          db_location(args.to))
+    except StoreLocationError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    if is_postgres(source) or not is_postgres(target):
+        print("Error: copy moves a DuckDB database file (--db) into a PostgreSQL store "
+              "(--to postgresql://…).", file=sys.stderr)
+        return 2
+    try:
+        con = open_db(source, read_only=True)
+        copied = copy_store(con, str(target))
+    except (DatabaseBusy, StoreUnreachable, CopyRefused) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Copied {sum(copied.values()):,} rows in {len(copied)} tables into "
+          f"{shown_location(target)}. Copy the upload archive folder too (NVCRP_ARCHIVE).")
     return 0
 
 
