@@ -49,6 +49,8 @@ PUBLISHED_2025: dict[str, dict[str, Figure]] = {
         "premises_searched": Figure(14, (1, 3, 4, 3, 2, 1, 0)),
         "scrapyard_visits": Figure(33, (3, 6, 7, 6, 5, 4, 2)),
         "faraday_pouches": Figure(400, (40, 60, 80, 70, 60, 50, 40)),
+        # The demo's one plausible-but-unusual figure: over 900 against 149 in 2024 at the
+        # same stage is queried by loaders/ingest/plausibility.py, and saved with QUERY_REASON.
         "people_engaged": Figure(900, text="over 900", qualifier="at least",
                                  note="Prevention advice at events and on patrol"),
     },
@@ -69,6 +71,9 @@ PUBLISHED_2025: dict[str, dict[str, Figure]] = {
                                  note="Port of Dover, stop checks over two days"),
     },
 }
+# The reason the demo loader gives for that query, as an analyst would after ringing the force.
+QUERY_REASON = ("South Yorkshire confirmed over 900: prevention advice at events and on patrol, "
+                "as the force published (illustrative)")
 VEHICLE_LISTS = ("south-yorkshire", "kent", "west-midlands")
 FORCE_VEHICLES = (("Car", "Land Rover", "Range Rover Evoque"), ("Car", "Ford", "Fiesta"),
                   ("Van", "Ford", "Transit Custom"), ("Car", "Toyota", "Prius"),

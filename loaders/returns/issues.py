@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-Severity = Literal["error", "warning"]
+# A query (issue 11) is a valid figure far outside what is plausible: never an error, saved
+# once confirmed with a reason (loaders/ingest/plausibility.py).
+Severity = Literal["error", "warning", "query"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ def error(code: str, message: str, **where: Any) -> Issue:
 
 def warning(code: str, message: str, **where: Any) -> Issue:
     return Issue(code=code, severity="warning", message=message, **_clean(where))
+
+
+def query(code: str, message: str, **where: Any) -> Issue:
+    return Issue(code=code, severity="query", message=message, **_clean(where))
 
 
 def _clean(where: dict[str, Any]) -> dict[str, Any]:
