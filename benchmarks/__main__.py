@@ -27,6 +27,10 @@ def main() -> None:
     parser.add_argument("--leads", type=lambda text: tuple(int(n) for n in text.split(",")),
                         default=load.LEADS, help="numbers of leads for the load benchmark, "
                         "e.g. 5,10,20,40 (the default)")
+    parser.add_argument("--setups", type=lambda text: tuple(text.split(",")),
+                        default=load.SETUPS, help="set-ups for the load benchmark: one (one "
+                        "process, DuckDB), two (two processes on PostgreSQL behind nginx), "
+                        "one-pg (one process on PostgreSQL behind nginx); default one,two")
     args = parser.parse_args()
     chosen = args.only or list(CHOICES)
     if "ingest" in chosen:
@@ -43,7 +47,7 @@ def main() -> None:
         for line in budgets.report(_kept("budgets", budgets.run(args.repetitions))):
             print(line)
     if "load" in chosen:
-        for line in load.report(_kept("load", load.run(args.leads))):
+        for line in load.report(_kept("load", load.run(args.leads, setups=args.setups))):
             print(line)
 
 

@@ -57,12 +57,40 @@ def test_report_names_crowds_not_run() -> None:
     assert lines[-1].endswith("=none of those run")
 
 
+def test_report_gives_each_set_up_its_own_largest_n() -> None:
+    """Each set-up is reported under its own name, with its own largest N under 2 s."""
+    rows = [{**_row(5, 1.0), "setup": "one"}, {**_row(5, 3.0), "setup": "two"}]
+    lines = load.report([{**r, "pages": 20, "p50_s": 0.5, "steps": {}, "wall_s": 9.0,
+                          "server_cpu_s": 1.0, "store_cpu_s": 0.0, "browser_cpu_s": 2.0,
+                          "load_before": 1.0, "load_after": 2.0, "errors": []} for r in rows])
+    assert "load_largest_n_with_p95_under_2s[one]=5" in lines
+    assert "load_largest_n_with_p95_under_2s[two]=none of those run" in lines
+    assert any("two processes, shared PostgreSQL, nginx" in line for line in lines)
+
+
+def test_an_unknown_set_up_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown set-ups"):
+        load.run((1,), Path("unused.duckdb"), setups=("three",))
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_one_lead_walks_every_step(demo_db_template: Path) -> None:
     """A single lead signs in, opens Operation and Forces and changes the date, without error."""
-    [row] = load.run((1,), demo_db_template)
+    [row] = load.run((1,), demo_db_template, setups=("one",))
     assert row["errors"] == []
     assert list(row["steps"]) == ["Home", "Operation", "Forces", "date change"]
     assert row["pages"] == 4 and row["p95_s"] > 0
     assert row["server_cpu_s"] > 0 and row["browser_cpu_s"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_one_lead_walks_through_nginx_to_two_processes_on_postgresql(
+        demo_db_template: Path) -> None:
+    """The same walk over HTTPS through nginx, two dashboard processes sharing PostgreSQL;
+    PostgreSQL's own CPU is counted apart from the servers' and the browser's."""
+    [row] = load.run((1,), demo_db_template, setups=("two",))
+    assert row["setup"] == "two" and row["errors"] == []
+    assert list(row["steps"]) == ["Home", "Operation", "Forces", "date change"]
+    assert row["server_cpu_s"] > 0 and row["store_cpu_s"] > 0 and row["browser_cpu_s"] > 0
