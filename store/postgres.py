@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import psycopg
 
+from store.connection import DatabaseBusy
 from store.settings import shown_location
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations") / "postgres"
@@ -34,8 +35,9 @@ _WRITTEN = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+([A-Za-z_][
                       re.IGNORECASE)
 
 
-class StoreUnreachable(RuntimeError):
-    """The PostgreSQL server named by NVCRP_DB / --db cannot be reached or refused us."""
+class StoreUnreachable(DatabaseBusy):
+    """The PostgreSQL server named by NVCRP_DB / --db cannot be reached or refused us (a kind
+    of DatabaseBusy, so every command that says "busy" says this too)."""
 
 
 def shown(url: str) -> str:
