@@ -19,7 +19,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from metrics.format import fmt_value
+from metrics.format import fmt_date, fmt_value
 from metrics.registry import METRICS
 from metrics.scope import SCOPE, Filters, frame, params_for, statement
 
@@ -135,6 +135,29 @@ WHERE u.return_key = $return_key
 ORDER BY u.id DESC, i.seq"""
 
 
+# Figures queried as implausible when a version was saved (loaders/ingest/plausibility.py):
+# each query is an issue of the accepted upload, located at the cell the figure was read from.
+QUERIED = """
+SELECT s.version, s.upload_id, i.seq, v.measure, v.day, CAST(v.value AS DOUBLE) AS value,
+       v.qualifier, i.value AS cell_value
+FROM submission s JOIN upload u ON u.id = s.upload_id AND u.outcome = 'accepted'
+JOIN upload_issue i ON i.upload_id = s.upload_id AND i.severity = 'query'
+LEFT JOIN value v ON v.submission_id = s.id AND v.sheet = i.sheet AND v.row = i.row
+     AND v.col = i.col
+WHERE s.return_key = $return_key
+ORDER BY s.version, i.seq"""
+
+# The person's confirmation, with their reason, for those uploads only (the uploads come from
+# the reader's own cursor, so a return they may not see is never looked up).
+REASONS = """
+SELECT CAST(json_extract(detail, '$.upload_id') AS BIGINT) AS upload_id, who,
+       json_extract_string(detail, '$.reason') AS reason
+FROM audit
+WHERE action = 'query_confirmed'
+  AND list_contains($uploads::BIGINT[], CAST(json_extract(detail, '$.upload_id') AS BIGINT))
+ORDER BY id"""
+
+
 def tracker(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per expected (operation, force) with its status as at ``filters.as_at``.
 
@@ -184,8 +207,51 @@ def unmatched_rejections(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def versions(con: duckdb.DuckDBPyConnection, return_key: str, as_at: date) -> pd.DataFrame:
-    """Every accepted version of one return, oldest first, flagged when stated by ``as_at``."""
-    return frame(con, VERSIONS, {"return_key": return_key, "as_at": as_at})
+    """Every accepted version of one return, oldest first, flagged when stated by ``as_at``,
+    with its queried figures in words (``queried``; '' when none)."""
+    found = frame(con, VERSIONS, {"return_key": return_key, "as_at": as_at})
+    said = queried(con, return_key)
+    found["queries"] = [said.get(int(v), "") for v in found["version"]]
+    return found
+
+
+def queried(con: duckdb.DuckDBPyConnection, return_key: str) -> dict[int, str]:
+    """Version → its queried figures in words: "1 figure queried and confirmed: arrests 260 —
+    ‘Kent confirmed: large planned operation’ (A Analyst)"; saved from the command line, with
+    no confirmation: "1 figure queried, saved without a confirmation: arrests 260"."""
+    rows = frame(con, QUERIED, {"return_key": return_key})
+    if rows.empty:
+        return {}
+    uploads = sorted({int(u) for u in rows["upload_id"]})
+    reasons = frame(con, REASONS, {"uploads": uploads}).drop_duplicates("upload_id", keep="last")
+    why = {int(r.upload_id): (str(r.reason), str(r.who)) for r in reasons.itertuples()}
+    said = {}
+    for (version, upload), group in rows.groupby(["version", "upload_id"], sort=True):
+        n = len(group)
+        figures = "; ".join(_queried_figure(r) for r in group.to_dict("records"))
+        count = f"{n:,} figure{'' if n == 1 else 's'} queried"
+        if int(upload) in why:
+            reason, who = why[int(upload)]
+            said[int(version)] = f"{count} and confirmed: {figures} — ‘{reason}’ ({who})"
+        else:
+            said[int(version)] = f"{count}, saved without a confirmation: {figures}"
+    return said
+
+
+def _queried_figure(row: dict[str, object]) -> str:
+    """'arrests 260', 'arrests 100 on 14 October 2025'; the cell's value when the figure is gone."""
+    measure = row["measure"]
+    if not isinstance(measure, str):
+        return str(row["cell_value"])
+    label = METRICS[measure].label if measure in METRICS else measure
+    label = label if len(label) > 1 and label[1].isupper() else label[:1].lower() + label[1:]
+    value = row["value"]
+    qualifier = row["qualifier"]
+    text = f"{label} {shown_value(measure, value, qualifier)}"  # type: ignore[arg-type]
+    day = row["day"]
+    if day is not None and not pd.isna(day):  # type: ignore[call-overload]
+        text += f" on {fmt_date(pd.Timestamp(day).date())}"  # type: ignore[arg-type]
+    return text
 
 
 def changes(con: duckdb.DuckDBPyConnection, return_key: str, old_version: int,

@@ -140,9 +140,15 @@ else:
         "stated_by_as_at": st.column_config.CheckboxColumn(
             "Counted", help="Stated by the as-at date. Versions stated later are not counted "
             "as at the chosen date."),
+        "queries": st.column_config.TextColumn(
+            "Queried figures", width="large",
+            help="Figures far from what is usual when the version was saved, and the reason "
+                 "given when they were confirmed."),
         "submission_id": None},
         column_order=["version", "data_as_of", "stated_by_as_at", "received_at", "upload_id",
-                      "original_name", "uploaded_by", "values_stored"])
+                      "original_name", "uploaded_by", "values_stored", "queries"])
+    for line in versions.loc[versions["queries"] != "", ["version", "queries"]].itertuples():
+        st.caption(f"Version {int(line.version)}: {upload_changes.plain(line.queries)}")
 
 if len(versions) > 1:
     st.subheader("What changed", anchor=False)

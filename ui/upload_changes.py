@@ -1,5 +1,7 @@
 """What a replacement changes, shown on the upload page: figures altered and added, and the
-removals a person must confirm before the new version is saved (loaders.ingest.resubmission).
+removals a person must confirm before the new version is saved (loaders.ingest.resubmission);
+and the figures queried as implausible, which a person confirms with a reason before any
+version is saved (loaders.ingest.plausibility).
 
 Every cell is words: a figure's label, the day or port it is for ('Total', '13 October 2025',
 'Port of Felixstowe'), and its values in GOV.UK style; never a code, never 'None'.
@@ -8,6 +10,7 @@ Every cell is words: a figure's label, the day or port it is for ('Total', '13 O
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 import pandas as pd
@@ -21,6 +24,13 @@ from metrics.tracker import shown_value
 
 CHANGE_COLUMNS = ["Figure", "Day or port", "Was", "Becomes"]
 REMOVED_COLUMNS = ["Figure", "Day or port", "Was"]
+_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&\"'])")
+
+
+def plain(text: object) -> str:
+    """Text from a file or a person made safe for a Markdown label: every punctuation mark
+    escaped."""
+    return _PUNCTUATION.sub(r"\\\1", str(text))
 
 
 def changes_table(changes: list[dict[str, Any]], columns: list[str] = CHANGE_COLUMNS) -> pd.DataFrame:
@@ -80,3 +90,30 @@ def removals_confirmed(result: Any, key: str) -> bool:
     return st.checkbox(f"Remove {'it' if n == 1 else f'these {n:,}'}: I have checked "
                        f"{'it' if n == 1 else 'they'} should no longer be counted",
                        key=f"remove-{key}-{digest}")
+
+
+def queries_confirmed(result: Any, key: str) -> tuple[bool, str]:
+    """List each figure queried as implausible and ask for a tick and a reason; (True, reason)
+    once both are given, (True, '') when nothing is queried. The tick and the reason are new
+    whenever the list is, so a confirmation given for one list never confirms another."""
+    queried = result.queries
+    if not queried:
+        return True, ""
+    n = len(queried)
+    st.warning(f"{n:,} figure{'' if n == 1 else 's'} {'is' if n == 1 else 'are'} far from what "
+               "is usual. Check each against the force's file or with the force: a typing slip "
+               "is corrected in the file and uploaded again; a figure that is right is "
+               "confirmed here with a reason, which is recorded.", icon=":material/help:")
+    with st.container(key=f"queries-{key}"):
+        for issue in queried:
+            st.markdown(f"**{plain(issue.location)}**, value {plain(issue.value)}: "
+                        f"{plain(issue.message)}")
+    digest = hashlib.sha256("\n".join(sorted(result.query_keys())).encode()).hexdigest()[:12]
+    ticked = st.checkbox(f"I have checked {'this figure' if n == 1 else f'these {n:,} figures'}: "
+                         f"{'it is' if n == 1 else 'they are'} right",
+                         key=f"query-ok-{key}-{digest}")
+    reason = st.text_input("Reason (recorded with the upload)", key=f"query-why-{key}-{digest}",
+                           placeholder="For example: Kent confirmed by phone: a large planned "
+                                       "operation that week", max_chars=500)
+    reason = (reason or "").strip()
+    return ticked and bool(reason), reason

@@ -24,24 +24,19 @@ from store.operation_access import scope_key
 from store.settings import settings
 from ui import downloads
 from ui.connection import WRITE_LOCK
-from ui.upload_changes import changes_table, removals_confirmed
+from ui.upload_changes import changes_table, plain, queries_confirmed, removals_confirmed
 
 ACCEPTED_TYPES = ["xlsx", "csv", "ods"]
 MAX_UPLOAD_MB = 25
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ISSUE_COLUMNS = ["Severity", "Sheet", "Row", "Column", "Header", "Value", "Message"]
-_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&\"'])")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
-
-
-def plain(text: object) -> str:
-    """Text from a file made safe for a Markdown label: every punctuation mark escaped."""
-    return _PUNCTUATION.sub(r"\\\1", str(text))
 
 
 def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
                   confirm: bool, person: Any,
-                  removals: frozenset[str] = frozenset()) -> IngestResult:
+                  removals: frozenset[str] = frozenset(), queries: frozenset[str] = frozenset(),
+                  reason: str = "") -> IngestResult:
     """Check and store one file under the write lock, as the signed-in ``person``.
 
     The upload is recorded under their account name, and refused (audited) when they may not
@@ -51,7 +46,9 @@ def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
     when the file would replace an earlier version; call again with ``confirm=True`` to save.
     Even then, nothing the current version states is removed unless it is among ``removals``
     (``IngestResult.removal_keys`` of what the person saw and confirmed): otherwise the
-    outcome is 'needs_confirmation' again, listing the removals.
+    outcome is 'needs_confirmation' again, listing the removals. Likewise no figure queried
+    as implausible is saved, first version or not, unless it is among ``queries``
+    (``IngestResult.query_keys``) and ``reason`` is given; the reason is audited.
     """
     # ``con`` must be a writer cursor (ui.connection.writer_cursor): saving writes to tables
     # a person's reading cursor shows only as narrowed views, and must see every earlier
@@ -59,7 +56,8 @@ def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
     with WRITE_LOCK:
         return ingest_bytes(con, data, name, user=person.name, settings=settings(),
                             confirm_replace=confirm, submitter=person,
-                            confirm_removals=removals)
+                            confirm_removals=removals, confirm_queries=queries,
+                            query_reason=reason)
 
 
 def issues_table(result: IngestResult) -> pd.DataFrame:
@@ -172,7 +170,8 @@ def _outcome(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: str, 
                 st.dataframe(changes_table(result.changed), hide_index=True, width="stretch")
         elif outcome == "cancelled":
             st.info("You cancelled the replacement: nothing was saved and the current version "
-                    "stays in use.", icon=icon)
+                    "stays in use." if result.replaces is not None else
+                    "You cancelled: nothing from this file was saved.", icon=icon)
         elif outcome == "duplicate":
             st.info(message, icon=icon)
         elif outcome == "needs_confirmation":
@@ -185,9 +184,11 @@ def _outcome(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: str, 
 
 def _issues(result: IngestResult, workbook: bytes | None) -> None:
     errors = sum(1 for i in result.issues if i.severity == "error")
-    warnings = len(result.issues) - errors
+    queried = len(result.queries)
+    warnings = len(result.issues) - errors - queried
     st.caption(f"{errors} problem{'s' if errors != 1 else ''} to fix, "
-               f"{warnings} warning{'s' if warnings != 1 else ''}")
+               f"{warnings} warning{'s' if warnings != 1 else ''}"
+               + (f", {queried} figure{'s' if queried != 1 else ''} queried" if queried else ""))
     st.dataframe(issues_table(result), hide_index=True, width="stretch",
                  column_config={"Message": st.column_config.TextColumn(width="large")})
     if workbook and result.upload_id is not None:
@@ -199,24 +200,31 @@ def _issues(result: IngestResult, workbook: bytes | None) -> None:
 
 def _confirmation(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: str,
                   uploaded: Any, result: IngestResult, person: Any) -> None:
-    """A replacement: show what would change and save only when the analyst confirms, and
-    confirms by name any figure the new file would remove (loaders.ingest.resubmission)."""
+    """A replacement, or a file with figures queried: show what would change and save only when
+    the analyst confirms, confirming by name any figure the new file would remove
+    (loaders.ingest.resubmission) and, with a reason, any figure queried as implausible
+    (loaders.ingest.plausibility)."""
     st.warning(outcome_text(result), icon=":material/compare_arrows:")
     confirmed = removals_confirmed(result, key)
     others = [c for c in result.changed if c["change"] != "removed"]
-    if others or not result.removed:
+    if (result.replaces is not None) and (others or not result.removed):
         st.caption("Figures added or altered" if result.removed else "What changes")
         st.dataframe(changes_table(others), hide_index=True, width="stretch",
                      key=f"changes-{key}")
+    queries_ok, reason = queries_confirmed(result, key)
+    ready = confirmed and queries_ok
     save, cancel = st.columns(2)
     if save.button(f"Save as version {result.version}", type="primary", key=f"confirm-{key}",
-                   disabled=not confirmed,
-                   help=None if confirmed else "Confirm the removals above first."):
+                   disabled=not ready,
+                   help=None if ready else "Confirm the removals and queried figures above "
+                                           "first; a queried figure needs a reason."):
         with st.spinner("Saving…"):
             records[key] = result_record(con, ingest_upload(
                 con, uploaded.getvalue(), uploaded.name, confirm=True, person=person,
-                removals=result.removal_keys()))
+                removals=result.removal_keys(), queries=result.query_keys(), reason=reason))
         st.rerun()
-    if cancel.button("Cancel: keep the current version", key=f"cancel-{key}"):
+    keep = ("Cancel: keep the current version" if result.replaces is not None
+            else "Cancel: do not save this file")
+    if cancel.button(keep, key=f"cancel-{key}"):
         records[key] = {**records[key], "cancelled": True}
         st.rerun()

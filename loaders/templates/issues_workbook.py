@@ -28,7 +28,18 @@ from store.settings import Settings
 from store.submissions import upload_issue_rows, upload_row
 
 ISSUES_SHEET = "Issues"
-PROBLEM_FILL = PatternFill("solid", fgColor="FFC7CE")     # light red
+# One colour per severity, each a light tint under black text (contrast over 12:1, where WCAG AA
+# asks 4.5:1), told apart by hue and named in the key beside the list, so colour is never the
+# only sign: the Severity column says it in words too.
+PROBLEM_FILL = PatternFill("solid", fgColor="FFC7CE")     # light red: an error
+WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")     # light yellow: a warning
+QUERY_FILL = PatternFill("solid", fgColor="BDD7EE")       # light blue: a query (issue 11)
+FILLS = {"error": PROBLEM_FILL, "warning": WARNING_FILL, "query": QUERY_FILL}
+RANK = ("error", "query", "warning")   # a cell with several issues takes the first one's colour
+KEY = (("error", "Error", "A problem to fix: the file is not loaded until it is fixed."),
+       ("warning", "Warning", "Saved, but worth checking."),
+       ("query", "Query", "A figure far from what is usual: check it for a typing slip; if it "
+                          "is right, confirm it with a reason."))
 HEADINGS = ("Code", "Severity", "Sheet", "Cell", "Header", "Value", "Message", "How to fix")
 WIDTHS = (22, 10, 18, 8, 22, 24, 70, 50)
 _LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
@@ -134,13 +145,22 @@ def _mark(wb: Workbook, issue: dict[str, Any]) -> None:
     if not sheet or sheet not in wb.sheetnames or row is None:
         return
     cell = wb[sheet][f"{column or 'A'}{row}"]
-    cell.fill = PROBLEM_FILL
+    severity = issue["severity"] if issue["severity"] in FILLS else "error"
+    if _marked_as(cell) is None or RANK.index(severity) < RANK.index(_marked_as(cell) or ""):
+        cell.fill = FILLS[severity]
     text = f"{issue['severity'].capitalize()} ({issue['code']}): {issue['message']}"
     if cell.comment is not None:
         text = f"{cell.comment.text}\n\n{text}"
     comment = Comment(text[:30000], "Upload checks")
     comment.width, comment.height = 360, 160
     cell.comment = comment
+
+
+def _marked_as(cell: Cell) -> str | None:
+    """The severity whose colour a cell already has, if any."""
+    colour = cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else None
+    return next((s for s in RANK if isinstance(colour, str)
+                 and colour.endswith(str(FILLS[s].fgColor.rgb)[-6:])), None)
 
 
 def _issues_sheet(wb: Workbook, summary: dict[str, Any], issues: list[dict[str, Any]]) -> None:
@@ -160,7 +180,21 @@ def _issues_sheet(wb: Workbook, summary: dict[str, Any], issues: list[dict[str, 
         _issue_row(ws, r, issue)
     for col, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[chr(64 + col)].width = width
+    _key(ws)
     ws.freeze_panes = "A5"
+
+
+def _key(ws: Worksheet) -> None:
+    """What each colour means, beside the list (columns J and K, rows 1 to 4)."""
+    _put(ws["J1"], "Key to the colours")
+    ws["J1"].font = Font(bold=True)
+    for r, (severity, name, meaning) in enumerate(KEY, start=2):
+        _put(ws.cell(row=r, column=10), name)
+        ws.cell(row=r, column=10).fill = FILLS[severity]
+        _put(ws.cell(row=r, column=11), meaning)
+        ws.cell(row=r, column=11).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["J"].width = 12
+    ws.column_dimensions["K"].width = 70
 
 
 def _issue_row(ws: Worksheet, r: int, issue: dict[str, Any]) -> None:
@@ -177,3 +211,5 @@ def _issue_row(ws: Worksheet, r: int, issue: dict[str, Any]) -> None:
         cell = ws.cell(row=r, column=col)
         _put(cell, value)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if issue["severity"] in FILLS:
+        ws.cell(row=r, column=2).fill = FILLS[issue["severity"]]
