@@ -129,14 +129,16 @@ def _alive(pid: int) -> bool:
 class LocalPostgres:
     """One private PostgreSQL server: ``start()`` (or ``with``) it, ``stop()`` it.
 
-    ``folder`` holds the cluster (``data/``), the socket and ``server.log``; without one a
+    ``folder`` holds the cluster (``data/``), the socket and ``server.log``; without one (or,
+    run as root, when the ``postgres`` account cannot reach it, unless ``strict_folder``) a
     temporary folder is made and removed again by ``stop()``. ``durable=False`` turns off
     fsync and synchronous commit: quicker for tests, never for data that matters.
     """
 
     def __init__(self, folder: str | Path | None = None, *, port: int | None = None,
-                 durable: bool = True) -> None:
+                 durable: bool = True, strict_folder: bool = False) -> None:
         self._requested_folder = Path(folder).resolve() if folder is not None else None
+        self.strict_folder = strict_folder
         self._requested_port = port
         self.durable = durable
         self.folder: Path | None = None
@@ -191,12 +193,15 @@ class LocalPostgres:
 
     def _prepare_folder(self) -> Path:
         folder = self._requested_folder
-        if folder is not None and self._as_user is not None and folder.exists() is False:
-            folder.mkdir(parents=True)
         if folder is not None and self._as_user is not None \
                 and not _reachable_by(self._as_user, folder):
             # pytest's and many private temporary folders are 0700 root: the postgres account
             # could not reach a server folder inside them, so it gets one of its own in /tmp.
+            if self.strict_folder:
+                raise PostgresStartError(
+                    f"The '{SERVER_USER}' account, which runs the server when root starts it, "
+                    f"cannot reach {folder}: choose a folder it can pass through, e.g. under "
+                    "/tmp or /srv.")
             folder = None
         if folder is None:
             folder = Path(tempfile.mkdtemp(prefix="nvcrp-postgres-"))
@@ -357,16 +362,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "stop":
             server = LocalPostgres.attach(args.folder)
+            was_running = server.running
             server.stop()
-            print(f"Stopped the PostgreSQL server in {server.folder}.")
+            print(f"Stopped the PostgreSQL server in {server.folder}." if was_running
+                  else f"No PostgreSQL server was running in {server.folder}.")
             return 0
+        with contextlib.suppress(PostgresStartError):
+            running = LocalPostgres.attach(args.folder)
+            if running.running:
+                print(f"PostgreSQL is already running in {running.folder}: "
+                      f"{running.url(args.database)}")
+                return 0
+        port = args.port
+        if port is None:   # the port it had last time, so the trial's URL stays the same
+            with contextlib.suppress(OSError, ValueError):
+                port = int((Path(args.folder) / _STATE_FILE).read_text(encoding="ascii"))
         started = time.monotonic()
-        server = LocalPostgres(args.folder, port=args.port).start()
-        if server.folder != Path(args.folder).resolve():
-            server.stop()
-            print(f"Error: the '{SERVER_USER}' account cannot reach {args.folder}; choose a "
-                  "folder it can pass through, e.g. under /tmp or /srv.", file=sys.stderr)
-            return 2
+        server = LocalPostgres(args.folder, port=port, strict_folder=True).start()
         if args.database not in server.databases():
             server.create_database(args.database)
         print(f"PostgreSQL is running ({time.monotonic() - started:.1f} s to start): "

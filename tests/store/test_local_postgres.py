@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -78,3 +83,26 @@ def test_missing_binaries_say_what_to_install(monkeypatch: pytest.MonkeyPatch,
         bin_dir()
     with pytest.raises(PostgresNotInstalled):
         LocalPostgres()
+
+
+def test_a_trial_server_outlives_the_command_that_started_it() -> None:
+    """python -m store.local_postgres start DIR / stop DIR, as README gives them."""
+    # Not under pytest's own folder: run as root, the postgres account could not reach it.
+    folder = Path(tempfile.mkdtemp(prefix="nvcrp-trial-"))
+    command = [sys.executable, "-m", "store.local_postgres"]
+    try:
+        started = subprocess.run([*command, "start", str(folder)], capture_output=True,
+                                 text=True, timeout=120, check=True)
+        url = re.search(r"postgresql://\S+/nvcrp", started.stdout).group(0)  # type: ignore[union-attr]
+        with psycopg.connect(url) as con:
+            assert con.execute("SELECT current_database()").fetchone() == ("nvcrp",)
+        pid = int((folder / "data" / "postmaster.pid").read_text().split()[0])
+        again = subprocess.run([*command, "start", str(folder)], capture_output=True,
+                               text=True, timeout=120, check=True)
+        assert f"already running in {folder}: {url}" in again.stdout
+    finally:
+        stopped = subprocess.run([*command, "stop", str(folder)], capture_output=True,
+                                 text=True, timeout=120, check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+    assert stopped.returncode == 0 and "Stopped" in stopped.stdout
+    assert not _running(pid)
