@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -155,8 +156,66 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def con(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect(str(db_path))
-    yield connection
-    connection.close()
+@pytest.fixture(scope="session")
+def shared_template(template_db: Path, postgres_server: Any) -> Iterator[str]:
+    """The same fixture store copied into PostgreSQL once (``python -m store copy``)."""
+    from store.copy import copy_store
+    from store.mirror import forget
+
+    url = postgres_server.create_database("metrics_template")
+    source = duckdb.connect(str(template_db), read_only=True)
+    copy_store(source, url)
+    source.close()
+    yield url
+    forget(url)
+    postgres_server.drop_database("metrics_template")
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def con(request: pytest.FixtureRequest, db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Every metric test runs on both stores: the DuckDB file, and a fresh working copy of the
+    shared PostgreSQL store (``store.mirror``), as a server process reads it. Rows a test adds
+    go to its own working copy only, so no test sees another's."""
+    if request.param == "duckdb":
+        connection = duckdb.connect(str(db_path))
+        yield connection
+        connection.close()
+        return
+    from store.mirror import Mirror
+
+    mirror = Mirror(request.getfixturevalue("shared_template"))
+    mirror.refresh()
+    yield mirror.con.cursor()
+    mirror.close()
+
+
+@pytest.fixture(scope="session")
+def shared_demo(demo_db_template: Path, postgres_server: Any) -> Iterator[str]:
+    """The illustrative demo store copied into PostgreSQL once."""
+    from store.copy import copy_store
+    from store.mirror import forget
+
+    url = postgres_server.create_database("metrics_demo")
+    source = duckdb.connect(str(demo_db_template), read_only=True)
+    copy_store(source, url)
+    source.close()
+    yield url
+    forget(url)
+    postgres_server.drop_database("metrics_demo")
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
+def demo_store(request: pytest.FixtureRequest,
+               demo_db_template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The demo store to read, on both stores (see ``con``)."""
+    if request.param == "duckdb":
+        connection = duckdb.connect(str(demo_db_template), read_only=True)
+        yield connection
+        connection.close()
+        return
+    from store.mirror import Mirror
+
+    mirror = Mirror(request.getfixturevalue("shared_demo"))
+    mirror.refresh()
+    yield mirror.con.cursor()
+    mirror.close()

@@ -4,7 +4,6 @@ worked out by hand from the operations' returns-due dates (OA2025: 27 October 20
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -25,11 +24,10 @@ REJECTED = {"cleveland": date(2025, 10, 22), "lancashire": date(2025, 10, 23),
 DEMO_CONTACT = "Demo data (illustrative)"
 
 
-@pytest.fixture(scope="module")
-def demo(demo_db_template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(demo_db_template), read_only=True)
-    yield con
-    con.close()
+@pytest.fixture
+def demo(demo_store: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The demo store, on both stores (tests/metrics/conftest.py)."""
+    return demo_store
 
 
 def owed(con: duckdb.DuckDBPyConnection, operation: str, as_at: date):  # type: ignore[no-untyped-def]

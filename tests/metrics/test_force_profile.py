@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -31,11 +30,10 @@ WHERE c.operation = $op AND c.return_kind = 'force-return' AND v.measure = $m AN
 GROUP BY c.submitter, f.region"""
 
 
-@pytest.fixture(scope="module")
-def con(demo_db_template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect(str(demo_db_template), read_only=True)
-    yield connection
-    connection.close()
+@pytest.fixture
+def con(demo_store: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The demo store, on both stores (tests/metrics/conftest.py)."""
+    return demo_store
 
 
 def _per_force(con: duckdb.DuckDBPyConnection, op: str, measure: str) -> list[tuple]:

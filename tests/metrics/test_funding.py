@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -27,11 +25,10 @@ WHERE u.outcome = 'accepted' AND s.data_as_of <= $d
                      AND s2.data_as_of <= $d)"""
 
 
-@pytest.fixture(scope="module")
-def con(demo_db_template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect(str(demo_db_template), read_only=True)
-    yield connection
-    connection.close()
+@pytest.fixture
+def con(demo_store: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The demo store, on both stores (tests/metrics/conftest.py)."""
+    return demo_store
 
 
 def _csv(name: str) -> list[dict[str, str]]:

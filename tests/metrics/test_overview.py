@@ -20,10 +20,9 @@ LATER = date(2026, 3, 2)
 
 
 @pytest.fixture
-def demo(demo_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(demo_db), read_only=True)
-    yield con
-    con.close()
+def demo(demo_store: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The demo store, on both stores (tests/metrics/conftest.py)."""
+    return demo_store
 
 
 @pytest.fixture

@@ -27,10 +27,9 @@ REJECTED_OA2025 = {"cleveland", "lancashire", "surrey"}
 
 
 @pytest.fixture
-def demo(demo_db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(demo_db), read_only=True)
-    yield con
-    con.close()
+def demo(demo_store: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The demo store, on both stores (tests/metrics/conftest.py)."""
+    return demo_store
 
 
 @pytest.fixture
