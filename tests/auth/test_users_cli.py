@@ -156,12 +156,15 @@ def test_db_may_follow_the_command_words(tmp_path: Path) -> None:
 
 
 def test_a_postgresql_url_is_refused_plainly(tmp_path: Path) -> None:
-    """--db with a URL exits 2 saying a DuckDB file path is what is accepted; no folder named
-    'postgresql:' is made."""
-    run = subprocess.run([sys.executable, "-m", "store", "users", "list", "--db",
-                          "postgresql://nvcrp@db.example:5432/nvcrp"],
-                         capture_output=True, text=True, cwd=tmp_path,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
-    assert run.returncode == 2 and "Traceback" not in run.stderr
-    assert "is not a DuckDB database file path" in run.stderr
-    assert list(tmp_path.iterdir()) == []
+    """--db with a URL of another kind exits 2 saying what is accepted; a PostgreSQL URL whose
+    server cannot be reached exits 2 saying so. No folder named after the URL is made."""
+    for location, said in (("mysql://nvcrp@db.example:3306/nvcrp",
+                            "neither a DuckDB database file path nor a PostgreSQL URL"),
+                           ("postgresql://nvcrp@db.example.invalid:5432/nvcrp",
+                            "could not be reached")):
+        run = subprocess.run([sys.executable, "-m", "store", "users", "list", "--db", location],
+                             capture_output=True, text=True, cwd=tmp_path,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+        assert run.returncode == 2 and "Traceback" not in run.stderr
+        assert said in run.stderr
+        assert list(tmp_path.iterdir()) == []

@@ -79,16 +79,16 @@ def test_db_may_come_before_the_command(folder: Path, tmp_path: Path) -> None:
     assert db.exists() and not (ROOT / "data" / "before.duckdb").exists()
 
 
-@pytest.mark.parametrize("location", ["postgresql://nvcrp@db.example:5432/nvcrp", ":memory:",
+@pytest.mark.parametrize("location", ["mysql://nvcrp@db.example:3306/nvcrp", ":memory:",
                                       "md:nvcrp"])
 def test_a_url_is_refused_and_nothing_is_made(location: str, tmp_path: Path) -> None:
-    """A URL or in-memory database is refused with what is accepted; no folder like
-    'postgresql:' appears."""
+    """A URL other than PostgreSQL's, or an in-memory database, is refused with what is
+    accepted; no folder named after it appears."""
     run = subprocess.run([sys.executable, "-m", "loaders", "template", "force-return",
                           "--out", str(tmp_path / "t.xlsx"), "--db", location], cwd=tmp_path,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
                          text=True, timeout=120)
     assert run.returncode == 2
-    assert "is not a DuckDB database file path" in run.stderr
+    assert "neither a DuckDB database file path nor a PostgreSQL URL" in run.stderr
     assert "data/nvcrp.duckdb" in run.stderr and "Traceback" not in run.stderr
     assert list(tmp_path.iterdir()) == []
