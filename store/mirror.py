@@ -11,7 +11,9 @@ Keeping it current (``refresh``): one query asks PostgreSQL which tables changed
 and writers take turns, so a table keyed by a rising id fetches only the rows above what the
 copy holds; a submission's figures and detail rows come with it; small tables that change in
 place (uploads' outcomes, accounts, sessions, reference data) are fetched whole. A refresh with
-nothing new costs one round trip (well under a millisecond on one machine).
+nothing new costs one round trip (well under a millisecond on one machine). After fetching
+only the new rows of an appended table the copy checks its count against PostgreSQL's and
+fetches the whole table should they differ.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from store import postgres
 
 # Tables whose rows are only ever appended, with the id that rises in commit order.
 APPEND_BY_ID = {"submission": "id", "audit": "id", "sign_in_attempt": "id"}
-# Rows written in the same transaction as their submission, never changed afterwards.
+# Rows written with their submission, never changed afterwards: keyed by submission_id.
 OF_SUBMISSION = ("value", "vehicle", "container", "spend_line")
 # The attached (empty) catalogue whose name marks a DuckDB database as a working copy.
 MARK = "shared_store_"
@@ -115,25 +117,29 @@ class Mirror:
             return changed
 
     def _fetch(self, changed: list[str]) -> dict[str, tuple[str, pa.Table]]:
-        """Rows to add to each changed table, read in the caller's snapshot."""
-        watermark = {t: self._max(t, c) for t, c in APPEND_BY_ID.items()}
+        """Rows to add to each changed table, read in the caller's snapshot.
+
+        An appended table fetches only the rows keyed above the highest the copy holds, then
+        checks its count against PostgreSQL's: should the rows ever have arrived out of order,
+        the whole table is fetched instead, so the copy is never short."""
         frames: dict[str, tuple[str, pa.Table]] = {}
         for table in changed:
-            if not self.loaded:
-                frames[table] = ("replace", self._copy(table, None, None))
-            elif table in APPEND_BY_ID:
-                column = APPEND_BY_ID[table]
-                frames[table] = ("add", self._copy(table, column, watermark[table]))
-            elif table in OF_SUBMISSION:
-                frames[table] = ("add", self._copy(table, "submission_id",
-                                                   watermark["submission"]))
-            else:
-                frames[table] = ("replace", self._copy(table, None, None))
+            key = APPEND_BY_ID.get(table) or ("submission_id" if table in OF_SUBMISSION else None)
+            if self.loaded and key is not None:
+                held, top = self._held(table, key)
+                rows = self._copy(table, key, top)
+                total = self._reader.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+                if total is not None and total[0] == held + rows.num_rows:
+                    frames[table] = ("add", rows)
+                    continue
+            frames[table] = ("replace", self._copy(table, None, None))
         return frames
 
-    def _max(self, table: str, column: str) -> int:
-        row = self._sync.execute(f"SELECT coalesce(max({column}), 0) FROM {table}").fetchall()  # noqa: S608
-        return int(row[0][0])
+    def _held(self, table: str, key: str) -> tuple[int, int]:
+        """How many rows the copy holds of ``table``, and the highest ``key``."""
+        row = self._sync.execute(
+            f"SELECT count(*), coalesce(max({key}), 0) FROM {table}").fetchall()  # noqa: S608
+        return int(row[0][0]), int(row[0][1])
 
     def _copy(self, table: str, column: str | None, above: int | None) -> pa.Table:
         """A table's rows (those with ``column`` above ``above``) as text, by COPY."""

@@ -14,8 +14,13 @@ from store.reference import load_reference
 from store.settings import Settings, settings_for
 
 
-@pytest.fixture
-def config(tmp_path: Path) -> Settings:
+@pytest.fixture(params=["duckdb", "postgresql"])
+def config(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Every ingest test that takes the store's settings runs on both stores: a DuckDB file,
+    and a fresh shared PostgreSQL database (its uploads archived in tmp_path)."""
+    if request.param == "postgresql":
+        return settings_for(request.getfixturevalue("postgres_url"),
+                            archive_dir=tmp_path / "store_uploads")
     return settings_for(tmp_path / "store.duckdb")
 
 

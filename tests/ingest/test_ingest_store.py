@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -15,6 +15,7 @@ from loaders.returns.records import VALUE_COLUMNS, ParsedReturn
 from store import submissions as subs
 from store.archive import archive_bytes, display_name, read_archived
 from store.audit import audit
+from store.settings import Settings, is_postgres
 
 HOSTILE_NAMES = ["../../x.xlsx", "CON.xlsx", "a" * 300 + ".xlsx", "evil\u202excod.xlsx",
                  "..\\..\\win.xlsx", "nul"]
@@ -54,12 +55,23 @@ def test_display_name_is_harmless(name: str) -> None:
     assert not shown.startswith(".")
 
 
-def test_recover_interrupted_marks_in_progress_failed(con: duckdb.DuckDBPyConnection) -> None:
-    """An upload left in progress is marked failed, and finished ones are left alone."""
-    stuck = subs.start_upload(con, sha="a" * 64, name="a.xlsx", size=1, user="t", archive_path=None)
+def test_recover_interrupted_marks_in_progress_failed(con: duckdb.DuckDBPyConnection,
+                                                      config: Settings) -> None:
+    """An upload left in progress is marked failed, and finished ones are left alone. On a
+    shared store another process may be loading a file right now: only an upload begun more
+    than SHARED_GRACE ago counts as stopped there."""
+    long_ago = datetime.now() - subs.SHARED_GRACE - timedelta(minutes=1)
+    stuck = subs.start_upload(con, sha="a" * 64, name="a.xlsx", size=1, user="t",
+                              archive_path=None, at=long_ago)
     done = subs.start_upload(con, sha="b" * 64, name="b.xlsx", size=1, user="t", archive_path=None,
                              outcome="rejected")
-    assert subs.recover_interrupted(con) == [stuck]
+    if is_postgres(config.db_path):
+        loading = subs.start_upload(con, sha="c" * 64, name="c.xlsx", size=1, user="t",
+                                    archive_path=None)
+        assert subs.recover_interrupted(con) == [stuck]
+        assert subs.upload_row(con, loading)["outcome"] == "in_progress"
+    else:
+        assert subs.recover_interrupted(con) == [stuck]
     assert subs.upload_row(con, stuck)["outcome"] == "failed"
     assert "interrupted" in subs.upload_row(con, stuck)["message"]
     assert subs.upload_row(con, done)["outcome"] == "rejected"
