@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from metrics import force_profile as fp
@@ -87,6 +88,25 @@ def test_rates_pool_figures_over_offences(con: duckdb.DuckDBPyConnection) -> Non
     assert found.loc["national", "per_1000"] == pytest.approx(expected)
     kent = [r for r in rows if r[0] == "kent"][0]
     assert found.loc["force", "per_1000"] == pytest.approx(float(kent[2]) * 1000 / kent[3])
+
+
+@pytest.mark.parametrize(("force", "operation"), [("kent", "OA2025"), ("cleveland", "LOC2025"),
+                                                 ("south-yorkshire", "OA2024")])
+def test_rates_are_each_measures_comparison(con: duckdb.DuckDBPyConnection, force: str,
+                                            operation: str) -> None:
+    """force_rates (one query for every measure) gives, for each headline measure, exactly the
+    force, region and national figures force_comparison gives for that measure alone."""
+    rates = fp.force_rates(con, force, operation, AS_AT).set_index("measure")
+    assert list(rates.index) == list(fp.HEADLINE)
+    for measure in fp.HEADLINE:
+        alone = fp.force_comparison(con, force, operation, AS_AT, measure).set_index("scope")
+        row = rates.loc[measure]
+        for got, want in ((row["value"], alone.loc["force", "value"]),
+                          (row["per_1000"], alone.loc["force", "per_1000"]),
+                          (row["region_per_1000"], alone.loc["region", "per_1000"]),
+                          (row["national_per_1000"], alone.loc["national", "per_1000"])):
+            assert (pd.isna(got) and pd.isna(want)) or got == want
+        assert row["qualifier"] == alone.loc["force", "qualifier"]
 
 
 def test_force_without_a_return_has_no_figure(con: duckdb.DuckDBPyConnection) -> None:
