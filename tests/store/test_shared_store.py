@@ -219,3 +219,23 @@ def test_an_unreachable_server_is_named_without_its_password(tmp_path: Path) -> 
     done = _ingest(url, _demo_returns(1)[0])
     assert done.returncode == 3, done.stderr
     assert "could not be reached" in done.stderr and "hunter2" not in done.stderr
+
+
+def test_migrations_upgrade_an_older_postgresql_schema(postgres_url: str) -> None:
+    """A store made by an earlier release (migrations 1 and 2 only) is upgraded in place when
+    a newer one opens it: the later migrations run once, rows already there stay."""
+    from store import postgres
+
+    with psycopg.connect(postgres_url) as pg, pg.transaction():
+        pg.execute("CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT "
+                   "NULL, applied_at TIMESTAMP NOT NULL)")
+        for number, name, sql in postgres._migrations()[:2]:
+            pg.execute(sql)  # type: ignore[arg-type]
+            pg.execute("INSERT INTO schema_migration VALUES (%s, %s, now())", [number, name])
+        pg.execute("INSERT INTO sign_in_attempt (id, at_time, name, session_id, outcome) "
+                   "VALUES (1, now(), 'old', 'command line', 'failure')")
+    assert postgres.migrate(postgres_url) == [3, 4]
+    assert postgres.migrate(postgres_url) == []
+    con = open_db(postgres_url)
+    assert con.execute("SELECT name, address FROM sign_in_attempt").fetchall() == [("old", None)]
+    assert con.execute("SELECT count(*) FROM web_session").fetchall() == [(0,)]
