@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import duckdb
+import psycopg
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -37,6 +38,18 @@ APPEND_BY_ID = {"submission": "id", "audit": "id", "sign_in_attempt": "id"}
 OF_SUBMISSION = ("value", "vehicle", "container", "spend_line")
 # The attached (empty) catalogue whose name marks a DuckDB database as a working copy.
 MARK = "shared_store_"
+
+_ARROW = {"BIGINT": pa.int64(), "INTEGER": pa.int32(), "DOUBLE": pa.float64(),
+          "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us")}
+
+
+def _arrow_type(kind: str) -> pa.DataType:
+    """How to read a column of this DuckDB type from PostgreSQL's CSV."""
+    if kind.startswith("DECIMAL("):
+        precision, scale = kind[len("DECIMAL("):-1].split(",")
+        return pa.decimal128(int(precision), int(scale))
+    return _ARROW.get(kind, pa.string())
+
 
 _mirrors: dict[str, Mirror] = {}
 _by_url: dict[str, Mirror] = {}
@@ -100,7 +113,20 @@ class Mirror:
     # -- keeping current ------------------------------------------------------------------
 
     def refresh(self) -> list[str]:
-        """Fetch what changed in PostgreSQL since the last look; returns the tables fetched."""
+        """Fetch what changed in PostgreSQL since the last look; returns the tables fetched.
+
+        A connection lost since the last look (the server restarted or failed over) is made
+        again once before giving up."""
+        with self._lock:
+            try:
+                return self._refresh()
+            except psycopg.OperationalError:
+                if not self._reader.closed:
+                    self._reader.close()
+                self._reader = postgres.connect(self.url, autocommit=True)
+                return self._refresh()
+
+    def _refresh(self) -> list[str]:
         with self._lock:
             with self._reader.transaction():
                 self._reader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -162,11 +188,12 @@ class Mirror:
             buffer,
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            # Everything as text, cast by DuckDB to the column's own type: nothing guessed.
-            # PostgreSQL writes NULL as an empty field and '' as "".
+            # Each column read as its own type, never guessed; DuckDB casts the rest (JSON,
+            # lists) from text. PostgreSQL writes NULL as an empty field and '' as "".
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=True,
-                quoted_strings_can_be_null=False, null_values=[""]))
+                column_types={n: _arrow_type(kind) for n, kind in columns},
+                strings_can_be_null=True, quoted_strings_can_be_null=False, null_values=[""],
+                true_values=["t"], false_values=["f"]))
 
     def _apply(self, frames: dict[str, tuple[str, pa.Table]]) -> None:
         cur = self._sync
@@ -193,7 +220,10 @@ class Mirror:
 
     def _writer_connection(self) -> Any:
         pg = getattr(self._writers, "pg", None)
-        if pg is None or pg.closed:
+        if pg is not None and not pg.closed and pg.info.transaction_status == \
+                psycopg.pq.TransactionStatus.INERROR:
+            pg.close()    # left broken by a lost connection: start afresh
+        if pg is None or pg.closed or pg.broken:
             pg = self._writers.pg = postgres.connect(self.url, autocommit=True)
             self._all_writers.append(pg)
         return pg
