@@ -19,7 +19,7 @@ from metrics.format import fmt_date, fmt_date_range, fmt_value
 from metrics.query import by_force, is_illustrative, totals
 from metrics.registry import METRICS, PREVENTION_ITEMS
 from metrics.scope import SCOPE, Filters, combine_qualifiers, frame, params_for, statement
-from metrics.sources import sources
+from metrics.sources import sources, sources_of
 
 # Figures go on growing after the week as investigations continue; after this long past the
 # date returns were due (and with every expected return in) we call the results final.
@@ -96,11 +96,32 @@ def card_sources(con: duckdb.DuckDBPyConnection, filters: Filters, key: str,
     """The cells behind one card: Force, File, Version, As at, Sheet, Cell, Measure, Value."""
     card = next(c for c in cards_for(kind) if c.key == key)
     parts = [sources(con, filters, m).assign(measure=m) for m in card.measures]
+    return _card_cells(con, parts)
+
+
+def cards_sources(con: duckdb.DuckDBPyConnection, filters: Filters,
+                  kind: str | None) -> dict[str, pd.DataFrame]:
+    """``card_sources`` for every card, keyed by card, from one query for all their measures
+    (the page shows every card's sources, so asking card by card ran a query per measure)."""
+    chosen = cards_for(kind)
+    cells = sources_of(con, filters, tuple(m for card in chosen for m in card.measures))
+    names = _force_names(con)
+    return {card.key: _card_cells(con, [cells[m].assign(measure=m) for m in card.measures],
+                                  names)
+            for card in chosen}
+
+
+def _force_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(frame(con, "SELECT code, short_name FROM force").itertuples(index=False))
+
+
+def _card_cells(con: duckdb.DuckDBPyConnection, parts: list[pd.DataFrame],
+                names: dict[str, str] | None = None) -> pd.DataFrame:
     cells = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if cells.empty:
         return pd.DataFrame(columns=["Force", "File", "Version", "As at", "Sheet", "Cell",
                                      "Measure", "Value"])
-    names = dict(frame(con, "SELECT code, short_name FROM force").itertuples(index=False))
+    names = _force_names(con) if names is None else names
     who = cells["submitter"].map(lambda s: names.get(s, "NaVCIS" if s == "navcis" else s))
     return pd.DataFrame({
         "Force": who + cells["port"].map(lambda p: f" ({p})" if p else ""),

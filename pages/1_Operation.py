@@ -6,6 +6,7 @@ from metrics.charts import map as maps
 from metrics.charts import operation as charts
 from metrics.registry import METRICS
 from ui import url_state
+from ui.cache import asked, built
 from ui.export_menu import briefing_pack
 from ui.shell import page_setup
 from ui.widgets import card, chart, table
@@ -48,12 +49,13 @@ if state.missing_names:
     st.text("No return yet from: " + ", ".join(state.missing_names))
 
 st.header("Headline figures", anchor=False)
+sources = ctx.q(results.cards_sources, f, kind)     # every card's cells, in one query
 for start in range(0, len(cards), 4):
     for column, row in zip(st.columns(4), cards.iloc[start:start + 4].itertuples(), strict=False):
         with column:
             card(row.label, row.text, help=METRICS[row.key].description)
             with st.expander("Show sources"):
-                cells = ctx.q(results.card_sources, f, row.key, kind)
+                cells = sources[row.key]
                 if cells.empty:
                     st.text("No return in this selection states this figure.")
                 else:
@@ -63,11 +65,13 @@ for start in range(0, len(cards), 4):
 daily = ctx.q(stages.daily, f)
 if not daily.empty:     # ports operations and some local ones report no daily figures
     st.header("By day of the week", anchor=False)
-    chart(charts.by_day_chart(daily, words), key="by-day", ctx=ctx)
+    chart(built(ctx, charts.by_day_chart, asked(stages.daily, f), asked(results.words, f)),
+          key="by-day", ctx=ctx)
     st.caption(stages.after_week_text(daily, f.as_at))
 
 st.header("By pillar", anchor=False)
-chart(charts.by_pillar_chart(ctx.q(stages.pillar_activity, f), words), key="by-pillar", ctx=ctx)
+chart(built(ctx, charts.by_pillar_chart, asked(stages.pillar_activity, f),
+            asked(results.words, f)), key="by-pillar", ctx=ctx)
 st.caption("Each pillar's count measures added together (arrests, items given out, visits and "
            "so on): a rough guide to where activity went, not a like-for-like total.")
 
@@ -87,11 +91,14 @@ if kind != "ports":     # a ports operation has no force returns
     per_force = ctx.q(results.forces_for_map, f, measure)
     left, right = st.columns(2)
     with left:
-        chart(charts.by_force_chart(per_force, words, label, column=column,
-                                    unit=METRICS[measure].unit), key="by-force", ctx=ctx)
+        chart(built(ctx, charts.by_force_chart, asked(results.forces_for_map, f, measure),
+                    asked(results.words, f), label, column=column, unit=METRICS[measure].unit),
+              key="by-force", ctx=ctx)
     with right:
         value_label = f"{label} per 1,000 recorded vehicle offences" if rate else label
-        chart(maps.force_map(per_force, words, value_label, column=column), key="force-map", ctx=ctx)
+        chart(built(ctx, maps.force_map, asked(results.forces_for_map, f, measure),
+                    asked(results.words, f), value_label, column=column),
+              key="force-map", ctx=ctx)
     table(per_force[["force_name", "region_name", "value", "text", "vehicle_offences",
                      "per_1000_offences"]],
           key="by-force-table",
@@ -112,7 +119,8 @@ if not ports.empty or kind == "ports":
     if ports.empty:
         st.info(f"No NaVCIS ports return is held as at {words.as_at}.")
     else:
-        chart(charts.ports_chart(ports, words), key="ports", ctx=ctx)
+        chart(built(ctx, charts.ports_chart, asked(query.ports, f), asked(results.words, f)),
+              key="ports", ctx=ctx)
         table(ports[[c for c in ("port_name", "containers_examined", "port_vehicles_recovered",
                                  "port_value_recovered_gbp", "destinations")
                      if c in ports.columns]],
@@ -135,7 +143,8 @@ if published.empty:
     st.info(f"No national figure for {words.operation} was published on or before "
             f"{words.as_at}.")
 else:
-    chart(charts.published_chart(published, words), key="published", ctx=ctx)
+    chart(built(ctx, charts.published_chart, asked(query.published_vs_returns, f),
+                asked(results.words, f)), key="published", ctx=ctx)
     for _, row in published.iterrows():
         st.markdown(f"- {stages.published_text(row)}")
     if f.regions or f.forces:
@@ -148,6 +157,7 @@ if previous is not None:
     compared = ctx.q(stages.same_stage, f, previous)
     st.header("Against the previous operation", anchor=False)
     st.caption(stages.same_stage_text(compared))
-    chart(charts.compare_chart(compared, words), key="compare", ctx=ctx)
+    chart(built(ctx, charts.compare_chart, asked(stages.same_stage, f, previous),
+                asked(results.words, f)), key="compare", ctx=ctx)
 
 st.caption(f"Data version {ctx.version} · figures as at {fmt.fmt_date(f.as_at)}")

@@ -8,6 +8,7 @@ from datetime import date
 
 import duckdb
 import pandas as pd
+import pytest
 
 from metrics import results, stages
 from metrics.scope import Filters
@@ -45,6 +46,17 @@ def test_card_sources_list_each_cell(con: duckdb.DuckDBPyConnection) -> None:
                                      "wiltshire.xlsx"]
     row = cells.set_index("Force").loc["South Yorkshire"]
     assert (row["Version"], row["Sheet"], row["Cell"], row["Value"]) == (2, "Totals", "C5", "40")
+
+
+@pytest.mark.parametrize("filters", [LATE, EARLY])
+def test_every_cards_sources_at_once_match_card_by_card(con: duckdb.DuckDBPyConnection,
+                                                        filters: Filters) -> None:
+    """cards_sources (one query for every card) gives each card exactly its card_sources."""
+    every = results.cards_sources(con, filters, "week-of-action")
+    assert list(every) == [card.key for card in results.WEEK_CARDS]
+    for card in results.WEEK_CARDS:
+        pd.testing.assert_frame_equal(
+            every[card.key], results.card_sources(con, filters, card.key, "week-of-action"))
 
 
 def test_status_is_provisional_while_a_force_is_missing(con: duckdb.DuckDBPyConnection) -> None:
