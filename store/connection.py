@@ -99,7 +99,7 @@ def _open_shared(url: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         keep_private()
         postgres.migrate(url)
         make_private(settings_for(url).archive_dir)
-    return mirror.for_url(url).con.cursor()
+    return mirror.hand_out(mirror.for_url(url))
 
 
 def missing_store(location: str | Path) -> str | None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import secrets
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -52,6 +53,7 @@ def _arrow_type(kind: str) -> pa.DataType:
 
 
 _mirrors: dict[str, Mirror] = {}
+_handed_out: weakref.WeakKeyDictionary[Any, Mirror] = weakref.WeakKeyDictionary()
 _by_url: dict[str, Mirror] = {}
 _opening = threading.Lock()
 
@@ -76,12 +78,26 @@ def forget(url: str) -> None:
 
 
 def mirror_of(con: Any) -> Mirror | None:
-    """The working copy ``con`` (a connection or cursor) reads, or None for a DuckDB file."""
+    """The working copy ``con`` (a connection or cursor) reads, or None for a DuckDB file.
+
+    A connection this module handed out is known without a query (so the web app's shared
+    connection, which many threads hold, is never queried here); any other cursor is asked
+    which databases it sees — on its own thread's cursor, as DuckDB requires."""
     if not _mirrors:
         return None
+    known = _handed_out.get(con)
+    if known is not None:
+        return known
     rows = con.execute("SELECT database_name FROM duckdb_databases() "
                        "WHERE starts_with(database_name, ?)", [MARK]).fetchall()
     return _mirrors.get(rows[0][0]) if rows else None
+
+
+def hand_out(mirror: Mirror) -> duckdb.DuckDBPyConnection:
+    """A new cursor on ``mirror``'s copy, remembered as belonging to it."""
+    cursor = mirror.con.cursor()
+    _handed_out[cursor] = mirror
+    return cursor
 
 
 class Mirror:

@@ -239,3 +239,44 @@ def test_migrations_upgrade_an_older_postgresql_schema(postgres_url: str) -> Non
     con = open_db(postgres_url)
     assert con.execute("SELECT name, address FROM sign_in_attempt").fetchall() == [("old", None)]
     assert con.execute("SELECT count(*) FROM web_session").fetchall() == [(0,)]
+
+
+def test_many_threads_read_while_another_writes(postgres_url: str) -> None:
+    """As a server process under load: eight threads each bring the shared connection up to
+    date and read through their own cursor while a ninth keeps writing. No error, and every
+    reader ends up seeing every write."""
+    from store.audit import audit
+    from store.connection import keep_current
+
+    shared = open_db(postgres_url)
+    load_reference(shared)
+    errors: list[BaseException] = []
+    writes = 40
+
+    def read() -> None:
+        try:
+            for _ in range(60):
+                keep_current(shared)
+                cursor = shared.cursor()
+                cursor.execute("SELECT count(*) FROM audit").fetchall()
+                cursor.close()
+        except BaseException as exc:  # noqa: BLE001 - collected and reported below
+            errors.append(exc)
+
+    def write() -> None:
+        try:
+            cursor = shared.cursor()
+            for n in range(writes):
+                audit(cursor, "tester", "export", {"n": n})
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(8)] + [threading.Thread(target=write)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    keep_current(shared)
+    assert shared.cursor().execute(
+        "SELECT count(*) FROM audit WHERE action = 'export'").fetchall() == [(writes,)]
