@@ -146,7 +146,7 @@ class Mirror:
         with self._lock:
             with self._reader.transaction():
                 self._reader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                now = dict(self._reader.execute(
+                now: dict[str, int] = dict(self._reader.execute(  # type: ignore[arg-type]
                     "SELECT table_name, version FROM store_change").fetchall())
                 changed = [t for t in self.tables
                            if not self.loaded or now.get(t, 0) != self.versions.get(t, 0)]
@@ -189,7 +189,7 @@ class Mirror:
         select = ", ".join(
             f'array_to_json("{name}")::text' if kind.endswith("[]") else f'"{name}"'
             for name, kind in columns)
-        where = f' WHERE "{column}" > {int(above)}' if column is not None else ""
+        where = f' WHERE "{column}" > {int(above or 0)}' if column is not None else ""
         buffer = io.BytesIO()
         # Table and column names come from our schema; ``above`` is an int.
         with self._reader.cursor() as cur, cur.copy(
