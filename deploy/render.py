@@ -57,7 +57,8 @@ def render(upstreams: list[str], *, https_listen: str = "0.0.0.0:443",
         "STATE_DIR": _safe(str(Path(state_dir).resolve()), "State folder"),
         "UPSTREAMS": "\n".join(f"        server {u} max_fails=1 fail_timeout=10s;"
                                for u in servers),
-        "UPSTREAM_NAMES": "\n".join(f'        "{u}" app-{i};'
+        # The last address in $upstream_addr ('a:1, b:2' when nginx tried a first) answered.
+        "UPSTREAM_NAMES": "\n".join(f'        "~(^|, ){re.escape(u)}$" app-{i};'
                                     for i, u in enumerate(servers, start=1)),
         "HTTP_LISTEN": _address(http_listen, "HTTP listener"),
         "HTTPS_LISTEN": _address(https_listen, "HTTPS listener"),

@@ -26,7 +26,8 @@ def test_every_placeholder_is_filled_and_each_process_named(tmp_path: Path) -> N
     text = _rendered(tmp_path)
     assert not PLACEHOLDER.search(text)
     assert "server 127.0.0.1:8501 max_fails=1" in text and "server 127.0.0.1:8502" in text
-    assert '"127.0.0.1:8501" app-1;' in text and '"127.0.0.1:8502" app-2;' in text
+    assert r'"~(^|, )127\.0\.0\.1:8501$" app-1;' in text
+    assert r'"~(^|, )127\.0\.0\.1:8502$" app-2;' in text
     assert "hash $nvcrp_sticky consistent;" in text
     assert "return 301 https://$host:8443$request_uri;" in text
     assert f"error_log {tmp_path.resolve()}/logs/error.log" in text

@@ -7,6 +7,7 @@ two ``streamlit run serve.py`` processes with ``NVCRP_DB`` set to the database's
 Debian's nginx with deploy/nginx.conf (rendered onto free local ports, a self-signed certificate
 and a private folder) in front of them. Every process is stopped by its PID at the end, also
 after a failure. nginx names the process that answered in ``X-NVCRP-Upstream`` (app-1, app-2).
+The last test stops app-1 to see its browsers carry on with app-2.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import http.client
 import os
 import re
 import secrets
+import signal
 import ssl
 import subprocess
 import sys
@@ -34,8 +36,9 @@ from urllib.parse import urlsplit
 import openpyxl
 import pytest
 
+from benchmarks.server import running_server
 from deploy.local import Proxy, running_nginx
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, running_server
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -55,6 +58,7 @@ class Deployment:
     db: str                        # postgresql://…
     proxy: Proxy
     upstreams: dict[str, str]      # 'app-1' → 'http://127.0.0.1:PORT'
+    pids: dict[str, int]           # 'app-1' → the process's PID
     tls: ssl.SSLContext            # trusts the proxy's self-signed certificate only
     password: str = FIRST_PASSWORD
     pinned: dict[str, str] = field(default_factory=dict)   # 'app-1' → an nvcrp_browser value
@@ -78,15 +82,16 @@ def deployment(postgres_server: Any, tmp_path_factory: pytest.TempPathFactory
                      "--password-stdin", "--db", db, stdin=FIRST_PASSWORD + "\n")
         assert added.returncode == 0, added.stderr
         with contextlib.ExitStack() as running:
-            apps = []
+            apps = {}
             for app in ("app-1", "app-2"):
                 (work / app).mkdir()
-                apps.append(running.enter_context(running_server(db, work / app)))  # type: ignore[arg-type]
+                apps[app] = running.enter_context(running_server(db, work / app))  # type: ignore[arg-type]
             proxy = running.enter_context(running_nginx(
-                work / "nginx", [urlsplit(app).netloc for app in apps]))
+                work / "nginx", [urlsplit(server.url).netloc for server in apps.values()]))
             tls = ssl.create_default_context(cafile=str(proxy.folder / "proxy.crt"))
             yield Deployment(proxy.url, proxy.http_url, db, proxy,
-                             {f"app-{i}": app for i, app in enumerate(apps, start=1)}, tls)
+                             {app: server.url for app, server in apps.items()},
+                             {app: server.pid for app, server in apps.items()}, tls)
     finally:
         postgres_server.drop_database(name)
 
@@ -299,6 +304,34 @@ def test_the_command_line_loads_a_return_while_both_serve_and_both_show_it(
     for app, url in deployment.upstreams.items():     # both still healthy, directly
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as answer:
             assert answer.read() == b"ok", app
+
+
+def test_when_a_process_stops_its_browsers_carry_on_signed_in_on_the_other(
+        deployment: Deployment, browser: Any) -> None:
+    """Stopping one process (the last test here: it leaves one running) sends its browsers to
+    the other, where a reload finds them still signed in: sessions live in the store."""
+    context = _context(browser, deployment, "app-1")
+    try:
+        page = context.new_page()
+        assert page.goto(deployment.url + "/").headers["x-nvcrp-upstream"] == "app-1"
+        _sign_in(page, deployment)
+        os.kill(deployment.pids["app-1"], signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:      # until app-1 no longer answers
+            try:
+                urllib.request.urlopen(f"{deployment.upstreams['app-1']}/_stcore/health",
+                                       timeout=2).close()
+            except OSError:
+                break
+            time.sleep(0.3)
+        response = page.reload()
+        assert response.status == 200 and response.headers["x-nvcrp-upstream"] == "app-2"
+        _signed_in(page)
+        assert page.get_by_role("button", name="Sign in", exact=True).count() == 0
+        assert page.get_by_test_id("stException").count() == 0
+    finally:
+        context.unroute_all(behavior="ignoreErrors")
+        context.close()
 
 
 @pytest.fixture(scope="module")
