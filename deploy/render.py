@@ -55,7 +55,7 @@ def render(upstreams: list[str], *, https_listen: str = "0.0.0.0:443",
     values = {
         "USER": _safe(user, "User"),
         "STATE_DIR": _safe(str(Path(state_dir).resolve()), "State folder"),
-        "UPSTREAMS": "\n".join(f"        server {u} max_fails=1 fail_timeout=10s;"
+        "UPSTREAMS": "\n".join(f"        server {u} max_fails=3 fail_timeout=10s;"
                                for u in servers),
         # The last address in $upstream_addr ('a:1, b:2' when nginx tried a first) answered.
         "UPSTREAM_NAMES": "\n".join(f'        "~(^|, ){re.escape(u)}$" app-{i};'

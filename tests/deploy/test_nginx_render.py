@@ -25,7 +25,8 @@ def _rendered(tmp_path: Path, **overrides: object) -> str:
 def test_every_placeholder_is_filled_and_each_process_named(tmp_path: Path) -> None:
     text = _rendered(tmp_path)
     assert not PLACEHOLDER.search(text)
-    assert "server 127.0.0.1:8501 max_fails=1" in text and "server 127.0.0.1:8502" in text
+    assert "server 127.0.0.1:8501 max_fails=3" in text and "server 127.0.0.1:8502" in text
+    assert "keepalive_timeout 4s;" in text     # below uvicorn's 5 s, so nginx closes first
     assert r'"~(^|, )127\.0\.0\.1:8501$" app-1;' in text
     assert r'"~(^|, )127\.0\.0\.1:8502$" app-2;' in text
     assert "hash $nvcrp_sticky consistent;" in text
