@@ -18,14 +18,9 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-
-from loaders.ingest.resubmission import CODE as REMOVED
-from loaders.ingest.upload import IngestResult
 from loaders.returns.layouts import RETURN_KINDS
-from store.connection import DatabaseBusy, open_db
 from store.settings import (
     Settings,
     StoreLocationError,
@@ -34,6 +29,14 @@ from store.settings import (
     settings_for,
     shown_location,
 )
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from loaders.ingest.upload import IngestResult
+
+# pandas, DuckDB and the ingest modules are imported by the command that needs them, after
+# ``ingest`` has started its parsing process: that process imports its readers meanwhile.
 
 EXIT_BUSY = 3
 EXIT_ARGUMENTS = 2
@@ -47,15 +50,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except DatabaseBusy as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_BUSY
     except StoreLocationError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_ARGUMENTS
     except LookupError as exc:
         print(str(exc.args[0] if exc.args else exc), file=sys.stderr)
         return 1
+    except Exception as exc:
+        from store.connection import DatabaseBusy  # imported by then: it raised this
+
+        if not isinstance(exc, DatabaseBusy):
+            raise
+        print(str(exc), file=sys.stderr)
+        return EXIT_BUSY
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -106,6 +113,7 @@ def _settings(db: str | None) -> Settings:
 
 def open_store(config: Settings) -> duckdb.DuckDBPyConnection:
     """Open and migrate the database, load reference data, and fail any interrupted upload."""
+    from store.connection import open_db
     from store.reference import load_reference
     from store.submissions import recover_interrupted
 
@@ -116,9 +124,6 @@ def open_store(config: Settings) -> duckdb.DuckDBPyConnection:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from loaders.ingest.upload import ingest_file
-    from loaders.reference.snapshot import Reference
-
     config = _settings(args.db)
     missing = [str(f) for f in args.files if not f.exists()]
     if missing:
@@ -132,6 +137,14 @@ def _ingest(args: argparse.Namespace) -> int:
         print("No returns to load: the folders given hold no .xlsx, .csv or other spreadsheet "
               "files.", file=sys.stderr)
         return 1
+    from loaders.safety.sandbox import PARSE_PRELOAD, prepare
+
+    # The parsing process starts now and imports its readers while this one imports pandas
+    # and DuckDB and opens the store; it is not asked for the issues workbook's openpyxl.
+    prepare(PARSE_PRELOAD)
+    from loaders.ingest.upload import ingest_file
+    from loaders.reference.snapshot import Reference
+
     con = open_store(config)
     try:
         ref = Reference.from_db(con)
@@ -187,6 +200,8 @@ def _login() -> str:
 def _summary(result: IngestResult) -> str:
     """A readable block per file: outcome, message, changes, removals (a warning listing each
     with its earlier value), then each issue with where it is."""
+    from loaders.ingest.resubmission import CODE as REMOVED
+
     lines = [f"{result.file}: {result.outcome.upper()}", f"  {result.message}"]
     kept = [c for c in result.changed if c["change"] != "removed"]
     for change in kept[:50]:

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from loaders.ingest.checked import ParsedFiles
 from loaders.ingest.upload import IngestResult, ingest_bytes
 from loaders.reference.snapshot import Reference
 from loaders.templates.build import build_template
@@ -36,7 +37,7 @@ _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
 def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
                   confirm: bool, person: Any,
                   removals: frozenset[str] = frozenset(), queries: frozenset[str] = frozenset(),
-                  reason: str = "") -> IngestResult:
+                  reason: str = "", kept: ParsedFiles | None = None) -> IngestResult:
     """Check and store one file under the write lock, as the signed-in ``person``.
 
     The upload is recorded under their account name, and refused (audited) when they may not
@@ -49,6 +50,10 @@ def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
     outcome is 'needs_confirmation' again, listing the removals. Likewise no figure queried
     as implausible is saved, first version or not, unless it is among ``queries``
     (``IngestResult.query_keys``) and ``reason`` is given; the reason is audited.
+
+    ``kept``: where a check that stops at 'needs_confirmation' leaves its parse, so that the
+    save after it does not read the file again (``loaders.ingest.checked``); the save still
+    checks everything against the store as it is then.
     """
     # ``con`` must be a writer cursor (ui.connection.writer_cursor): saving writes to tables
     # a person's reading cursor shows only as narrowed views, and must see every earlier
@@ -57,7 +62,7 @@ def ingest_upload(con: duckdb.DuckDBPyConnection, data: bytes, name: str, *,
         return ingest_bytes(con, data, name, user=person.name, settings=settings(),
                             confirm_replace=confirm, submitter=person,
                             confirm_removals=removals, confirm_queries=queries,
-                            query_reason=reason)
+                            query_reason=reason, kept=kept)
 
 
 def issues_table(result: IngestResult) -> pd.DataFrame:
@@ -127,6 +132,7 @@ def result_record(con: duckdb.DuckDBPyConnection, result: IngestResult) -> dict[
 # --- the per-file panel -----------------------------------------------------------------------
 
 _STATE = "upload_results"
+_PARSED = "upload_parsed"
 _LOOK = {"accepted": ("complete", ":material/check_circle:"),
          "duplicate": ("complete", ":material/content_copy:"),
          "needs_confirmation": ("complete", ":material/compare_arrows:"),
@@ -135,6 +141,11 @@ _LOOK = {"accepted": ("complete", ":material/check_circle:"),
 _HEADLINE = {"accepted": "Accepted", "duplicate": "Already loaded", "rejected": "Rejected",
              "failed": "Not saved", "needs_confirmation": "Check the changes, then confirm",
              "cancelled": "Not saved: you cancelled the replacement"}
+
+
+def kept_parses() -> ParsedFiles:
+    """This browser session's parses kept between a check and its save."""
+    return st.session_state.setdefault(_PARSED, ParsedFiles())
 
 
 def file_panel(con: duckdb.DuckDBPyConnection, uploaded: Any, number: int, total: int,
@@ -146,7 +157,7 @@ def file_panel(con: duckdb.DuckDBPyConnection, uploaded: Any, number: int, total
         with st.status(f"File {number} of {total}: checking…", expanded=True) as box:
             st.text(uploaded.name)
             result = ingest_upload(con, uploaded.getvalue(), uploaded.name, confirm=False,
-                                   person=person)
+                                   person=person, kept=kept_parses())
             records[key] = result_record(con, result)
             state, _ = _LOOK.get(result.outcome, ("error", ""))
             box.update(label=f"File {number} of {total}: {_HEADLINE.get(result.outcome, 'done')}",
@@ -221,10 +232,12 @@ def _confirmation(con: duckdb.DuckDBPyConnection, records: dict[str, Any], key: 
         with st.spinner("Saving…"):
             records[key] = result_record(con, ingest_upload(
                 con, uploaded.getvalue(), uploaded.name, confirm=True, person=person,
-                removals=result.removal_keys(), queries=result.query_keys(), reason=reason))
+                removals=result.removal_keys(), queries=result.query_keys(), reason=reason,
+                kept=kept_parses()))
         st.rerun()
     keep = ("Cancel: keep the current version" if result.replaces is not None
             else "Cancel: do not save this file")
     if cancel.button(keep, key=f"cancel-{key}"):
         records[key] = {**records[key], "cancelled": True}
+        kept_parses().discard(result.sha256, person)
         st.rerun()

@@ -1,7 +1,8 @@
 """From a file on disk to an accepted, versioned submission, or a rejected upload with its issues.
 
 bytes → sha256 → duplicate (told only to someone who may submit that return)? → archive → upload row 'in_progress' (committed) → guards →
-read and parse in a memory- and time-limited child → store-level checks → either
+read and parse in a memory- and time-limited child (or take the parse a check of the same file
+kept for its save: ``loaders.ingest.checked``) → store-level checks → either
 'rejected' with its issues and nothing in any data table, or ONE transaction that writes the
 submission, its figures and detail rows and marks the upload accepted. Every ingest writes one
 audit row. An upload left 'in_progress' by a killed process is marked failed at start-up
@@ -20,6 +21,7 @@ import duckdb
 
 from loaders.ingest.access import may_hear_of
 from loaders.ingest.changes import removal_key, removals, unconfirmed
+from loaders.ingest.checked import ParsedFiles
 from loaders.ingest.plausibility import is_query, queried_sentence, query_key
 from loaders.ingest.plausibility import queries as plausibility_queries
 from loaders.ingest.plausibility import unconfirmed as unconfirmed_queries
@@ -135,6 +137,7 @@ def ingest_file(
     received_at: datetime | None = None, submitter: Any | None = None,
     confirm_removals: bool | Collection[str] = True,
     confirm_queries: bool | Collection[str] = True, query_reason: str | None = None,
+    kept: ParsedFiles | None = None,
 ) -> IngestResult:
     """Check the file at ``path`` and, unless ``dry_run``, record it (see the module docstring).
 
@@ -156,7 +159,7 @@ def ingest_file(
     return ingest_bytes(con, path.read_bytes(), path.name, user=user, settings=settings, ref=ref,
                         confirm_replace=confirm_replace, dry_run=dry_run, received_at=received_at,
                         submitter=submitter, confirm_removals=confirm_removals,
-                        confirm_queries=confirm_queries, query_reason=query_reason)
+                        confirm_queries=confirm_queries, query_reason=query_reason, kept=kept)
 
 
 def ingest_bytes(
@@ -165,6 +168,7 @@ def ingest_bytes(
     received_at: datetime | None = None, submitter: Any | None = None,
     confirm_removals: bool | Collection[str] = True,
     confirm_queries: bool | Collection[str] = True, query_reason: str | None = None,
+    kept: ParsedFiles | None = None,
 ) -> IngestResult:
     """As ``ingest_file`` for bytes already in memory (the upload page's file).
 
@@ -173,6 +177,10 @@ def ingest_bytes(
     The command line, run by an operator on the server, passes none.
 
     ``received_at`` (default now) is when the return arrived; only the demo data sets it.
+
+    ``kept`` (``loaders.ingest.checked``): a file that stops at 'needs_confirmation' leaves its
+    parse there, and the next call for the same bytes, name and ``submitter`` takes it instead
+    of reading the file again; every other check still runs against the store as it is then.
     """
     from loaders.safety.sandbox import prepare
 
@@ -193,7 +201,7 @@ def ingest_bytes(
         from loaders.ingest.access import reference_for
         ref = reference_for(con, ref, submitter)
     if dry_run:
-        parsed = _check(con, data, shown, settings, ref, result, submitter)
+        parsed = _check(con, data, shown, settings, ref, result, submitter, kept)
         return _preview(con, parsed, result, "checked", ref) if parsed else _rejected(result)
     try:
         archived = _archive(data, settings)
@@ -205,13 +213,14 @@ def ingest_bytes(
     result.upload_id = subs.start_upload(con, sha=result.sha256, name=shown, size=len(data),
                                          user=user, archive_path=archived, at=received_at)
     try:
-        parsed = _check(con, data, shown, settings, ref, result, submitter)
+        parsed = _check(con, data, shown, settings, ref, result, submitter, kept)
         if parsed is None:
             return _reject(con, result, user, settings)
+        keep = _Keep(kept, submitter, ref)
         if not confirm_replace and subs.latest_submission(con, parsed.return_key or ""):
-            return _wait(con, parsed, result, user, settings, ref)
+            return _wait(con, parsed, result, user, settings, ref, keep)
         consent = Consent(ref, confirm_removals, confirm_queries, (query_reason or "").strip())
-        return _save_with_retry(con, parsed, result, user, settings, consent)
+        return _save_with_retry(con, parsed, result, user, settings, consent, keep)
     except Exception as exc:  # noqa: BLE001 - any failure must leave the upload marked failed
         _finish_failed(con, result, user, settings, _failure_text(exc))
         return result
@@ -235,11 +244,28 @@ def read_and_parse(data: bytes, name: str, fmt: str, ref: Any,
     return read_then_parse(data, name, fmt, ref, markup)
 
 
+@dataclass(frozen=True)
+class _Keep:
+    """Where a file waiting for confirmation leaves its parse for the save (may be nowhere)."""
+
+    kept: ParsedFiles | None
+    submitter: Any
+    ref: Any
+
+    def __call__(self, result: IngestResult, parsed: ParsedReturn) -> None:
+        if self.kept is not None:
+            self.kept.keep(result.sha256, result.file, self.submitter, self.ref, parsed)
+
+
 def _check(
     con: duckdb.DuckDBPyConnection, data: bytes, name: str, settings: Settings, ref: Any,
-    result: IngestResult, submitter: Any | None = None,
+    result: IngestResult, submitter: Any | None = None, kept: ParsedFiles | None = None,
 ) -> ParsedReturn | None:
-    """Guards, sandboxed parse and store-level checks; None (issues in ``result``) on any error."""
+    """Guards, sandboxed parse and store-level checks; None (issues in ``result``) on any error.
+
+    The parse is taken from ``kept`` when the same bytes, name and person were checked against
+    the same reference data and left waiting for confirmation; the guards and every check
+    against the store run all the same."""
     from loaders.safety.guards import preflight
     from loaders.safety.sandbox import ParseFailed, prepare, run_limited
     from loaders.safety.workbook import read_and_parse as read_then_parse
@@ -250,10 +276,12 @@ def _check(
     result.issues = list(issues)
     if fmt is None or has_errors(issues):
         return None
+    parsed = kept.take(result.sha256, name, submitter, ref) if kept is not None else None
     try:
-        parsed = run_limited(read_then_parse, data, name, fmt, ref, markup,
-                             memory_bytes=settings.parse_memory_limit,
-                             timeout_s=settings.parse_timeout_s)
+        if parsed is None:
+            parsed = run_limited(read_then_parse, data, name, fmt, ref, markup,
+                                 memory_bytes=settings.parse_memory_limit,
+                                 timeout_s=settings.parse_timeout_s)
     except ParseFailed as exc:
         result.issues.append(error(
             "parse_failed", f"{name} could not be read: {exc}. Save it again from Excel as a "
@@ -286,22 +314,24 @@ def _merged(*groups: list[Issue]) -> list[Issue]:
 
 
 def _wait(con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, result: IngestResult, user: str,
-          settings: Settings, ref: Any) -> IngestResult:
-    """Nothing saved: the person is shown what would change (and be removed) and confirms."""
+          settings: Settings, ref: Any, keep: _Keep) -> IngestResult:
+    """Nothing saved: the person is shown what would change (and be removed) and confirms.
+    The parse is kept for the save that follows (``loaders.ingest.checked``)."""
     _finish_failed(con, result, user, settings, "not saved: waiting for confirmation")
+    keep(result, parsed)
     return _preview(con, parsed, result, "needs_confirmation", ref)
 
 
 def _save_with_retry(
     con: duckdb.DuckDBPyConnection, parsed: ParsedReturn, result: IngestResult, user: str,
-    settings: Settings, consent: Consent,
+    settings: Settings, consent: Consent, keep: _Keep,
 ) -> IngestResult:
     """Write the submission; on a clash with a concurrent upload re-read the version once."""
     for attempt in (1, 2):
         try:
             return _save(con, parsed, result, user, settings, consent)
         except _Unconfirmed:
-            return _wait(con, parsed, result, user, settings, consent.ref)
+            return _wait(con, parsed, result, user, settings, consent.ref, keep)
         except _AlreadySaved as saved:
             return _duplicate(con, result, saved.earlier, b"", user, settings, record=True)
         except _Conflict:

@@ -7,7 +7,7 @@ passes it over; tests and command-line tools may build one straight from the fil
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +104,15 @@ class Reference:
             names = [d[0] for d in cursor.description]
             rows[table] = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
         return cls.from_rows(rows)
+
+    def same_data(self, other: object) -> bool:
+        """Whether ``other`` holds the same reference data (two snapshots read at different
+        times, each with its own force matcher, compared by what they hold)."""
+        if not isinstance(other, Reference):
+            return False
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(self)
+                   if f.compare and f.name != "matcher") \
+            and vars(self.matcher) == vars(other.matcher)
 
     def force_code(self, text: object) -> str | None:
         """The force code for a name, slug or ONS code; None when unknown (see ``matcher.suggest``)."""

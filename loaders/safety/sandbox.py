@@ -19,15 +19,19 @@ import resource
 import sys
 import threading
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-PRELOAD = ["python_calamine", "openpyxl", "loaders.returns.issues", "loaders.returns.records",
-           "loaders.safety.guards", "loaders.returns.cells", "loaders.safety.workbook",
-           "loaders.returns.parse"]
+# What reading and parsing a return needs (``loaders.safety.workbook.read_and_parse``).
+PARSE_PRELOAD = ("python_calamine", "loaders.returns.issues", "loaders.returns.records",
+                 "loaders.safety.guards", "loaders.returns.cells", "loaders.safety.workbook",
+                 "loaders.returns.parse")
+# The dashboard also copies a rejected upload with its problems marked in a child
+# (``loaders.templates.issues_workbook``), which needs openpyxl.
+PRELOAD = (*PARSE_PRELOAD, "openpyxl")
 _lock = threading.Lock()
 _context: BaseContext | None = None
 
@@ -46,14 +50,15 @@ class ParseFailed(Exception):
         return ParseFailed, (self.reason,)
 
 
-def _get_context() -> BaseContext:
+def _get_context(preload: Sequence[str] = PRELOAD) -> BaseContext:
+    """The start method's context; ``preload`` counts only in the call that first makes it."""
     global _context
     with _lock:
         if _context is None:
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
             context = multiprocessing.get_context(method)
             if method == "forkserver":
-                context.set_forkserver_preload(PRELOAD)  # type: ignore[attr-defined]
+                context.set_forkserver_preload(list(preload))  # type: ignore[attr-defined]
             _context = context
         return _context
 
@@ -63,13 +68,16 @@ def warm_up() -> None:
     run_limited(_noop, memory_bytes=64 * 1024 * 1024, timeout_s=30)
 
 
-def prepare() -> None:
+def prepare(preload: Sequence[str] = PRELOAD) -> None:
     """Start the forkserver if it is not running, without waiting for it to finish importing.
 
     Called before the checks that precede a parse, so its start (interpreter and readers,
-    a few tenths of a second) overlaps them instead of following them.
+    a few tenths of a second) overlaps them instead of following them; the command line calls
+    it first of all, with ``PARSE_PRELOAD`` (what a parse needs, no more). ``preload`` counts
+    only in the first call of a process. A child still imports whatever else its function
+    needs, inside its limits.
     """
-    context = _get_context()
+    context = _get_context(preload)
     if context.get_start_method() != "forkserver":
         return
     from multiprocessing import forkserver
