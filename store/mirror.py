@@ -37,6 +37,8 @@ from store import postgres
 APPEND_BY_ID = {"submission": "id", "audit": "id", "sign_in_attempt": "id"}
 # Rows written with their submission, never changed afterwards: keyed by submission_id.
 OF_SUBMISSION = ("value", "vehicle", "container", "spend_line")
+# PostgreSQL connections one process keeps for writing (besides one for reading).
+WRITE_CONNECTIONS = 4
 # The attached (empty) catalogue whose name marks a DuckDB database as a working copy.
 MARK = "shared_store_"
 
@@ -122,8 +124,8 @@ class Mirror:
         self._lock = threading.RLock()
         self._sync = self.con.cursor()
         self._reader = postgres.connect(url, autocommit=True)
-        self._writers = threading.local()    # one PostgreSQL connection per thread that writes
-        self._all_writers: list[Any] = []
+        self._idle: list[Any] = []           # PostgreSQL connections for writing, not in use
+        self._free = threading.BoundedSemaphore(WRITE_CONNECTIONS)
         _mirrors[self.mark] = self
 
     # -- keeping current ------------------------------------------------------------------
@@ -234,21 +236,35 @@ class Mirror:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def _writer_connection(self) -> Any:
-        pg = getattr(self._writers, "pg", None)
-        if pg is not None and not pg.closed and pg.info.transaction_status == \
-                psycopg.pq.TransactionStatus.INERROR:
-            pg.close()    # left broken by a lost connection: start afresh
-        if pg is None or pg.closed or pg.broken:
-            pg = self._writers.pg = postgres.connect(self.url, autocommit=True)
-            self._all_writers.append(pg)
-        return pg
+    @contextmanager
+    def _writer_connection(self) -> Iterator[Any]:
+        """A PostgreSQL connection from this process's few, for one write transaction.
+
+        Writers take turns under the store's lock anyway, so a handful is plenty however many
+        people are signed in: a connection per page thread exhausted the server's 100 at 20
+        leads. A caller finding none free waits for one."""
+        self._free.acquire()
+        with self._lock:
+            pg = self._idle.pop() if self._idle else None
+        try:
+            if pg is not None and (pg.closed or pg.broken or pg.info.transaction_status
+                                   != psycopg.pq.TransactionStatus.IDLE):
+                pg.close()    # left broken by a lost connection: start afresh
+                pg = None
+            if pg is None:
+                pg = postgres.connect(self.url, autocommit=True)
+            yield pg
+        finally:
+            with self._lock:
+                if pg is not None and not pg.closed:
+                    self._idle.append(pg)
+            self._free.release()
 
     @contextmanager
     def transaction(self) -> Iterator[postgres.PostgresWriter]:
         """One PostgreSQL write transaction; the copy is brought up to date once the lock is
         held (so reads inside see every committed write) and again after the commit."""
-        with postgres.write_transaction(self._writer_connection()) as writer:
+        with self._writer_connection() as pg, postgres.write_transaction(pg) as writer:
             self.refresh()
             yield writer
         self.refresh()
@@ -256,7 +272,7 @@ class Mirror:
     def close(self) -> None:
         _mirrors.pop(self.mark, None)
         with self._lock:
-            for pg in (self._reader, *self._all_writers):
+            for pg in (self._reader, *self._idle):
                 if not pg.closed:
                     pg.close()
         self.con.close()

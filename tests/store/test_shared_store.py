@@ -243,8 +243,8 @@ def test_migrations_upgrade_an_older_postgresql_schema(postgres_url: str) -> Non
 
 def test_many_threads_read_while_another_writes(postgres_url: str) -> None:
     """As a server process under load: eight threads each bring the shared connection up to
-    date and read through their own cursor while a ninth keeps writing. No error, and every
-    reader ends up seeing every write."""
+    date and read through their own cursor while six others keep writing. No error, every
+    write is seen, and the process holds no more PostgreSQL connections than it should."""
     from store.audit import audit
     from store.connection import keep_current
 
@@ -271,7 +271,8 @@ def test_many_threads_read_while_another_writes(postgres_url: str) -> None:
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
-    threads = [threading.Thread(target=read) for _ in range(8)] + [threading.Thread(target=write)]
+    threads = [threading.Thread(target=read) for _ in range(8)] + [
+        threading.Thread(target=write) for _ in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -279,4 +280,13 @@ def test_many_threads_read_while_another_writes(postgres_url: str) -> None:
     assert errors == []
     keep_current(shared)
     assert shared.cursor().execute(
-        "SELECT count(*) FROM audit WHERE action = 'export'").fetchall() == [(writes,)]
+        "SELECT count(*) FROM audit WHERE action = 'export'").fetchall() == [(6 * writes,)]
+    # However many threads wrote, the process kept its few connections (one reads, at most
+    # WRITE_CONNECTIONS write): a connection per thread ran the server out at 20 leads.
+    from store.mirror import WRITE_CONNECTIONS
+
+    with psycopg.connect(postgres_url) as pg:
+        held = pg.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                          "current_database() AND application_name = 'nvcrp-dashboard'"
+                          ).fetchone()
+    assert held is not None and held[0] <= 1 + WRITE_CONNECTIONS
