@@ -28,9 +28,11 @@ class DatabaseBusy(RuntimeError):
     """Another process (usually the running dashboard) holds the database file."""
 
 
-def _migrations() -> list[tuple[int, str, str]]:
+def migration_files(folder: Path = MIGRATIONS_DIR) -> list[tuple[int, str, str]]:
+    """(number, name, SQL) of every numbered migration in ``folder``, in order (DuckDB's here;
+    PostgreSQL's twins in ``store/migrations/postgres/``)."""
     found = []
-    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+    for path in sorted(folder.glob("*.sql")):
         number = int(re.match(r"(\d+)_", path.name).group(1))  # type: ignore[union-attr]
         found.append((number, path.stem, path.read_text(encoding="utf-8")))
     return found
@@ -44,7 +46,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     )
     done = {row[0] for row in con.execute("SELECT version FROM schema_migration").fetchall()}
     applied = []
-    for number, name, sql in _migrations():
+    for number, name, sql in migration_files():
         if number in done:
             continue
         con.execute("BEGIN TRANSACTION")

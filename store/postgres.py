@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import psycopg
 
-from store.connection import DatabaseBusy
+from store.connection import DatabaseBusy, migration_files
 from store.settings import shown_location
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations") / "postgres"
@@ -57,14 +57,6 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:
         ) from exc
 
 
-def _migrations() -> list[tuple[int, str, str]]:
-    found = []
-    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        number = int(re.match(r"(\d+)_", path.name).group(1))  # type: ignore[union-attr]
-        found.append((number, path.stem, path.read_text(encoding="utf-8")))
-    return found
-
-
 def migrate(url: str) -> list[int]:
     """Create or upgrade the schema; several processes starting at once take turns."""
     applied = []
@@ -76,7 +68,7 @@ def migrate(url: str) -> list[int]:
         pg.execute("CREATE TABLE IF NOT EXISTS store_change (table_name TEXT PRIMARY KEY, "
                    "version BIGINT NOT NULL)")
         done = {r[0] for r in pg.execute("SELECT version FROM schema_migration").fetchall()}
-        for number, name, sql in _migrations():
+        for number, name, sql in migration_files(MIGRATIONS_DIR):
             if number in done:
                 continue
             pg.execute(sql)  # type: ignore[arg-type]  # our own files, never input

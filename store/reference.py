@@ -21,7 +21,7 @@ import pandas as pd
 
 from store.names import normalise_force_name
 from store.settings import REFERENCE_DIR
-from store.writes import Writer, transaction
+from store.writes import Writer, column_types, transaction
 
 # Grant recipients and return senders that are not police forces.
 NATIONAL_BODIES = frozenset({"navcis", "opal", "police-cpi", "nvcrp"})
@@ -295,9 +295,7 @@ def _unchanged(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) 
     if not is_shared(con) or frame.empty:
         return False
     names = ", ".join(f'"{c}"' for c in frame.columns)
-    types = con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                        "WHERE table_name = ? AND table_schema = 'main'", [table]).fetchall()
-    kinds = dict(types)
+    kinds = column_types(con, table)
     select = ", ".join(f'CAST("{c}" AS {kinds[c]})' for c in frame.columns)
     con.register("reference_rows", frame)
     try:

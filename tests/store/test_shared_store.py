@@ -20,7 +20,7 @@ import psycopg
 import pytest
 
 from store import web_sessions
-from store.connection import open_db
+from store.connection import migration_files, open_db
 from store.mirror import Mirror
 from store.postgres import StoreUnreachable
 from store.reference import load_reference
@@ -229,7 +229,7 @@ def test_migrations_upgrade_an_older_postgresql_schema(postgres_url: str) -> Non
     with psycopg.connect(postgres_url) as pg, pg.transaction():
         pg.execute("CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT "
                    "NULL, applied_at TIMESTAMP NOT NULL)")
-        for number, name, sql in postgres._migrations()[:2]:
+        for number, name, sql in migration_files(postgres.MIGRATIONS_DIR)[:2]:
             pg.execute(sql)  # type: ignore[arg-type]
             pg.execute("INSERT INTO schema_migration VALUES (%s, %s, now())", [number, name])
         pg.execute("INSERT INTO sign_in_attempt (id, at_time, name, session_id, outcome) "
