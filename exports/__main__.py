@@ -13,9 +13,8 @@ from exports.images import RendererUnavailable, stop_renderer
 from exports.note import NOTE_FORMAT, build_note
 from exports.pack import PACK_FORMATS, build_briefing
 from metrics.headline import UnknownOperation
-from store.connection import DatabaseBusy, missing_store, open_db
-from store.postgres import StoreUnreachable
-from store.settings import StoreLocationError, db_location, settings
+from store.connection import DatabaseBusy, existing_store, open_db
+from store.settings import StoreLocationError
 
 
 def _iso_date(text: str) -> date:
@@ -46,16 +45,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def _briefing(args: argparse.Namespace) -> int:
     try:
-        db = db_location(args.db) if args.db else settings().db_path
+        db = existing_store(args.db)
     except StoreLocationError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if missing := missing_store(db):
-        print(missing, file=sys.stderr)
-        return 2
     try:
         con = open_db(db)
-    except (DatabaseBusy, StoreUnreachable) as exc:
+    except DatabaseBusy as exc:  # a PostgreSQL server out of reach included
         print(exc, file=sys.stderr)
         return 3
     as_at, who = args.as_at or date.today(), f"command line ({getpass.getuser()})"

@@ -13,9 +13,8 @@ from datetime import date
 
 from metrics.headline import UnknownOperation, headline
 from metrics.registry import METRICS, markdown_table
-from store.connection import DatabaseBusy, missing_store, open_db
-from store.postgres import StoreUnreachable
-from store.settings import StoreLocationError, db_location, settings
+from store.connection import DatabaseBusy, existing_store, open_db
+from store.settings import StoreLocationError
 
 
 def _iso_date(text: str) -> date:
@@ -54,16 +53,13 @@ def _list_metrics(markdown: bool) -> int:
 
 def _headline(args: argparse.Namespace) -> int:
     try:
-        path = db_location(args.db) if args.db else settings().db_path
+        path = existing_store(args.db)
     except StoreLocationError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if missing := missing_store(path):
-        print(missing, file=sys.stderr)
-        return 2
     try:
         con = open_db(path, read_only=True)
-    except (DatabaseBusy, StoreUnreachable) as exc:
+    except DatabaseBusy as exc:  # a PostgreSQL server out of reach included
         print(exc, file=sys.stderr)
         return 3
     try:

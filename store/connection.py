@@ -104,12 +104,17 @@ def _open_shared(url: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     return mirror.hand_out(mirror.for_url(url))
 
 
-def missing_store(location: str | Path) -> str | None:
-    """What to tell someone who names a DuckDB file that does not exist (a command that only
-    reads would otherwise create an empty one); None when there is something to open."""
-    if is_postgres(location) or Path(location).exists():
-        return None
-    return f"No database at {location}: load returns first (python -m loaders) or give --db."
+def existing_store(given: str | None) -> Path | str:
+    """The store a reading command opens: ``--db`` if given, else NVCRP_DB or the default.
+    Raises StoreLocationError for a location not accepted, or a DuckDB file that does not exist
+    (opening it would create an empty one)."""
+    from store.settings import StoreLocationError, db_location, settings
+
+    location = db_location(given) if given else settings().db_path
+    if not is_postgres(location) and not Path(location).exists():
+        raise StoreLocationError(f"No database at {location}: load returns first "
+                                 "(python -m loaders) or give --db.")
+    return location
 
 
 def keep_current(con: duckdb.DuckDBPyConnection) -> None:
