@@ -10,7 +10,8 @@ NaVCIS ports return for NPO2025 (two ports), and one spend return by South Yorks
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -156,66 +157,68 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def shared_template(template_db: Path, postgres_server: Any) -> Iterator[str]:
-    """The same fixture store copied into PostgreSQL once (``python -m store copy``)."""
+@contextmanager
+def _in_postgres(source: Path, server: Any, name: str) -> Iterator[str]:
+    """A closed DuckDB store copied into a PostgreSQL database of its own
+    (``python -m store copy``); the database is dropped afterwards."""
     from store.copy import copy_store
     from store.mirror import forget
 
-    url = postgres_server.create_database("metrics_template")
-    source = duckdb.connect(str(template_db), read_only=True)
-    copy_store(source, url)
-    source.close()
+    url = server.create_database(name)
+    reader = duckdb.connect(str(source), read_only=True)
+    copy_store(reader, url)
+    reader.close()
     yield url
     forget(url)
-    postgres_server.drop_database("metrics_template")
+    server.drop_database(name)
 
 
-@pytest.fixture(params=["duckdb", "postgresql"])
-def con(request: pytest.FixtureRequest, db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Every metric test runs on both stores: the DuckDB file, and a fresh working copy of the
-    shared PostgreSQL store (``store.mirror``), as a server process reads it. Rows a test adds
-    go to its own working copy only, so no test sees another's."""
-    if request.param == "duckdb":
-        connection = duckdb.connect(str(db_path))
+@contextmanager
+def _reading(store: str, path: Path, url: Callable[[], str],
+             read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The DuckDB file at ``path``, or a fresh working copy (``store.mirror``) of the
+    PostgreSQL database ``url()`` names, as a server process reads it."""
+    if store == "duckdb":
+        connection = duckdb.connect(str(path), read_only=read_only)
         yield connection
         connection.close()
         return
     from store.mirror import Mirror
 
-    mirror = Mirror(request.getfixturevalue("shared_template"))
+    mirror = Mirror(url())
     mirror.refresh()
     yield mirror.con.cursor()
     mirror.close()
 
 
 @pytest.fixture(scope="session")
+def shared_template(template_db: Path, postgres_server: Any) -> Iterator[str]:
+    """The same fixture store copied into PostgreSQL once."""
+    with _in_postgres(template_db, postgres_server, "metrics_template") as url:
+        yield url
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def con(request: pytest.FixtureRequest, db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Every metric test runs on both stores: the DuckDB file, and a fresh working copy of the
+    shared PostgreSQL store. Rows a test adds go to its own file or working copy only, so no
+    test sees another's."""
+    with _reading(request.param, db_path,
+                  lambda: request.getfixturevalue("shared_template")) as connection:
+        yield connection
+
+
+@pytest.fixture(scope="session")
 def shared_demo(demo_db_template: Path, postgres_server: Any) -> Iterator[str]:
     """The illustrative demo store copied into PostgreSQL once."""
-    from store.copy import copy_store
-    from store.mirror import forget
-
-    url = postgres_server.create_database("metrics_demo")
-    source = duckdb.connect(str(demo_db_template), read_only=True)
-    copy_store(source, url)
-    source.close()
-    yield url
-    forget(url)
-    postgres_server.drop_database("metrics_demo")
+    with _in_postgres(demo_db_template, postgres_server, "metrics_demo") as url:
+        yield url
 
 
 @pytest.fixture(scope="module", params=["duckdb", "postgresql"])
 def demo_store(request: pytest.FixtureRequest,
                demo_db_template: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The demo store to read, on both stores (see ``con``)."""
-    if request.param == "duckdb":
-        connection = duckdb.connect(str(demo_db_template), read_only=True)
+    with _reading(request.param, demo_db_template,
+                  lambda: request.getfixturevalue("shared_demo"), read_only=True) as connection:
         yield connection
-        connection.close()
-        return
-    from store.mirror import Mirror
-
-    mirror = Mirror(request.getfixturevalue("shared_demo"))
-    mirror.refresh()
-    yield mirror.con.cursor()
-    mirror.close()
