@@ -9,15 +9,14 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import copy_db, signed_in_session
 from tests.e2e.conftest import E2E_USER, page_url, running_server, screenshot, wait_for_app
+from tests.ingest.ingest_kit import kent_typo
 
 ROOT = Path(__file__).resolve().parents[2]
-KENT = ROOT / "data/demo/2026-02-27_OA2025_kent_force-return.xlsx"
 UPLOAD_PAGE = "pages/5_Upload_returns.py"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -31,19 +30,6 @@ def server(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     signed_in_session(db, E2E_USER, role="analyst")
     with running_server(db, workdir) as url:
         yield url
-
-
-def kent_typo(target: Path) -> Path:
-    """Kent's latest return with every arrests cell ten times too large (26 → 260)."""
-    book = openpyxl.load_workbook(KENT)
-    sheet = book["Return"]
-    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "arrests")
-    for col in range(5, 14):
-        cell = sheet.cell(row, col)
-        if isinstance(cell.value, (int, float)):
-            cell.value = cell.value * 10
-    book.save(target)
-    return target
 
 
 def test_typo_is_queried_and_saved_only_with_a_reason(page: Page, server: str,

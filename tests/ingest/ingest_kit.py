@@ -94,3 +94,22 @@ def saved_as_csv(workbook: Path, sheet: str, target: Path, flavour: str) -> Path
     csv.writer(buffer, lineterminator=str(style["newline"])).writerows(rows)
     target.write_bytes(("\ufeff" if style["bom"] else "").encode() + buffer.getvalue().encode())
     return target
+
+
+KENT = Path(__file__).resolve().parents[2] / "data/demo/2026-02-27_OA2025_kent_force-return.xlsx"
+
+
+def kent_typo(target: Path) -> Path:
+    """Kent's latest demo return with every arrests cell ten times too large (26 → 260): the
+    tired analyst's slip of issue 11, for the plausibility tests in ingest and in a browser."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(KENT)
+    sheet = book["Return"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "arrests")
+    for col in range(5, 14):
+        cell = sheet.cell(row, col)
+        if isinstance(cell.value, (int, float)):
+            cell.value = cell.value * 10
+    book.save(target)
+    return target

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+from ingest_kit import kent_typo
 
 from loaders.ingest.upload import ingest_bytes
 from loaders.templates.issues_workbook import (
@@ -30,7 +31,6 @@ from store.settings import settings_for
 from ui.auth import User
 
 ROOT = Path(__file__).resolve().parents[2]
-KENT = ROOT / "data/demo/2026-02-27_OA2025_kent_force-return.xlsx"
 ANALYST = User(name="analyst", role="analyst", forces=())
 MESSAGE = (
     "260 arrests is more than 5 times Kent's largest earlier figure at the same stage (6 in "
@@ -38,19 +38,6 @@ MESSAGE = (
     "Kent, more than 3 times the highest rate of the other 36 forces in Operation Alliances "
     "2025 (3.7, South Yorkshire). Check for a typing slip; if the figure is right, confirm it "
     "with a reason.")
-
-
-def kent_typo(target: Path) -> Path:
-    """Kent's latest return with every arrests cell ten times too large (26 → 260)."""
-    book = openpyxl.load_workbook(KENT)
-    sheet = book["Return"]
-    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "arrests")
-    for col in range(5, 14):
-        cell = sheet.cell(row, col)
-        if isinstance(cell.value, (int, float)):
-            cell.value = cell.value * 10
-    book.save(target)
-    return target
 
 
 def _arrests(con: duckdb.DuckDBPyConnection) -> tuple[float | None, str]:
