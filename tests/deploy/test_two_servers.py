@@ -36,9 +36,9 @@ from urllib.parse import urlsplit
 import openpyxl
 import pytest
 
+from benchmarks.browser import chromium
 from benchmarks.server import running_server
 from deploy.local import Proxy, running_nginx
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -336,11 +336,5 @@ def test_when_a_process_stops_its_browsers_carry_on_signed_in_on_the_other(
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:      # Debian's Chromium with the flags every browser test uses
+        yield launched
